@@ -1,0 +1,48 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: install dev run test lint format lock clean
+
+## install: .venv from the locked runtime dependencies, with the `profiles` command in it
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-hashes --no-deps -r requirements.lock
+	$(PIP) install --no-deps -e .
+	touch $@
+
+## dev: install plus the test and lint tools
+dev: $(VENV)/.dev-installed
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.lock
+	$(PIP) install --require-hashes --no-deps -r requirements-dev.lock
+	touch $@
+
+## run: serve the API on http://127.0.0.1:8000 (embedded database unless PROFILES_MONGODB_URL)
+run: install
+	$(BIN)/profiles serve
+
+## test: the whole suite against a real MongoDB wire-protocol server
+test: dev
+	$(BIN)/pytest
+
+## lint: ruff (lint and format check) and mypy
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy documents service api tests bench
+
+format: dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## lock: re-resolve the pinned dependency files from pyproject.toml
+lock:
+	uv pip compile pyproject.toml -o requirements.lock --generate-hashes --python-version 3.11
+	uv pip compile pyproject.toml --extra dev -o requirements-dev.lock --generate-hashes --python-version 3.11
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""The Litestar application factory."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from api.auth import jwt_auth
+from api.controllers.health import HealthController
+from api.controllers.me import MeController
+from api.controllers.profiles import choreographers_router, dancers_router
+from api.controllers.verification import VerificationController
+from api.errors import problem_details_plugin
+from service.config import Settings
+from service.cursor import CursorCodec
+from service.db import connect
+from service.secrets import jwt_secret
+
+logger = logging.getLogger("profiles")
+
+
+def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
+    """The API, connected on startup to `database_url` (default: the configured URL)."""
+    url = database_url or settings.mongodb_url
+    if not url:
+        raise ValueError("a database URL is needed: set PROFILES_MONGODB_URL or start one")
+    secret = jwt_secret(settings)
+
+    @asynccontextmanager
+    async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+        database = await connect(url, settings.db_name, settings.server_selection_timeout_ms)
+        app.state.database = database
+        try:
+            yield
+        finally:
+            await database.close()
+
+    auth = jwt_auth(secret)
+    return Litestar(
+        route_handlers=[
+            HealthController,
+            MeController,
+            dancers_router(),
+            choreographers_router(),
+            VerificationController,
+        ],
+        lifespan=[database_lifespan],
+        on_app_init=[auth.on_app_init],
+        plugins=[problem_details_plugin()],
+        request_max_body_size=settings.max_body_bytes,
+        state=_initial_state(secret),
+        openapi_config=OpenAPIConfig(
+            title="Profiles service",
+            version="1.0.0",
+            description="Users, dancer and choreographer profiles of the casting app.",
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+                }
+            ),
+        ),
+    )
+
+
+def _initial_state(secret: str) -> State:
+    return State({"cursor_codec": CursorCodec(secret.encode())})

@@ -1,0 +1,108 @@
+"""`/v1/me`: the caller's account, onboarding, and their own profiles."""
+
+from typing import Annotated, Any
+
+from litestar import Controller, get, patch, post, put
+from litestar.params import HeaderParameter, JSONBody
+from litestar.response import Response
+
+from api.controllers.common import AuthRequest, profile_response
+from api.errors import problem_responses
+from api.etag import etag_for, parse_if_match
+from api.schemas.profile_requests import MePatch, NewProfile, Onboarding, SwitchProfile
+from api.schemas.responses import MeOut, ProfileList, ProfileOut
+from service.accounts import get_me, update_me
+from service.my_profiles import (
+    add_profile,
+    get_my_active_profile,
+    get_user_profiles,
+    switch_active_profile,
+)
+from service.onboarding import complete_onboarding
+from service.results import AccountResult
+
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(name="If-Match", required=False, description="ETag of the active profile"),
+]
+
+
+def _account_response(result: AccountResult) -> Response[Any]:
+    headers = {} if result.version is None else {"ETag": etag_for(result.version)}
+    return Response(result.view, headers=headers)
+
+
+class MeController(Controller):
+    path = "/v1/me"
+    tags = ["me"]
+
+    @get("/", summary="The caller's account and active profile", responses=problem_responses(404))
+    async def read_me(self, request: AuthRequest) -> Response[MeOut]:
+        return _account_response(await get_me(request.user))
+
+    @patch(
+        "/",
+        summary="Update account fields and the active profile (JSON merge patch)",
+        responses=problem_responses(404, 409, 412, 413, 422),
+    )
+    async def update_me(
+        self, request: AuthRequest, data: JSONBody[MePatch], if_match: IfMatch = None
+    ) -> Response[MeOut]:
+        account = data.model_dump(exclude_unset=True, include={"email", "fullName"})
+        profile = (
+            data.activeProfile.model_dump(exclude_unset=True)
+            if "activeProfile" in data.model_fields_set and data.activeProfile is not None
+            else None
+        )
+        result = await update_me(request.user, account, profile, parse_if_match(if_match))
+        return _account_response(result)
+
+    @post(
+        "/onboarding",
+        summary="Create the account if new and its first profile (idempotent: 200 if it exists)",
+        responses=problem_responses(409, 413, 422),
+    )
+    async def onboard(
+        self,
+        request: AuthRequest,
+        data: JSONBody[Onboarding],
+    ) -> Response[ProfileOut]:
+        body = data.root
+        fields = body.model_dump(exclude_unset=True, exclude={"profileType", "email", "fullName"})
+        result = await complete_onboarding(
+            request.user, body.profileType, body.email, body.fullName, fields
+        )
+        return profile_response(result)
+
+    @get("/profiles", summary="All the caller's profiles", responses=problem_responses(404))
+    async def list_mine(self, request: AuthRequest) -> ProfileList:
+        results = await get_user_profiles(request.user)
+        return {"items": [result.view for result in results], "nextCursor": None}  # type: ignore[return-value]
+
+    @post(
+        "/profiles",
+        summary="Add a profile of the other type",
+        responses=problem_responses(404, 409, 413, 422),
+    )
+    async def add_mine(
+        self, request: AuthRequest, data: JSONBody[NewProfile]
+    ) -> Response[ProfileOut]:
+        body = data.root
+        fields = body.model_dump(exclude_unset=True, exclude={"profileType"})
+        return profile_response(await add_profile(request.user, body.profileType, fields))
+
+    @get(
+        "/profiles/active", summary="The caller's active profile", responses=problem_responses(404)
+    )
+    async def read_active(self, request: AuthRequest) -> Response[ProfileOut]:
+        return profile_response(await get_my_active_profile(request.user))
+
+    @put(
+        "/profiles/active",
+        summary="Switch the active profile",
+        responses=problem_responses(404, 409, 422),
+    )
+    async def switch_active(
+        self, request: AuthRequest, data: JSONBody[SwitchProfile]
+    ) -> Response[ProfileOut]:
+        return profile_response(await switch_active_profile(request.user, data.profileType))

@@ -1,0 +1,134 @@
+"""Every error as problem details (RFC 9457), `application/problem+json`."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+from pymongo.errors import ConnectionFailure
+
+from api.schemas.responses import Problem
+from service.errors import ServiceError
+from service.profile_store import SERVER_FIELDS
+
+logger = logging.getLogger("profiles.api")
+
+SERVER_OWNED_FIELDS = (SERVER_FIELDS - {"revision_id"}) | {
+    "profileType",
+    "searchTokens",
+    "authId",
+    "activeProfileType",
+    "activeDancerId",
+    "activeChoreographerId",
+    "onboardingComplete",
+}
+
+
+def _problem(
+    status: int,
+    detail: str,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> ProblemDetailsException:
+    return ProblemDetailsException(
+        status_code=status,
+        title=HTTPStatus(status).phrase,
+        detail=detail,
+        extra=extra,
+        headers=headers,
+    )
+
+
+def from_service_error(error: ServiceError) -> ProblemDetailsException:
+    """A service error as problem details."""
+    return _problem(error.status_code, error.detail, error.extra or None)
+
+
+def _field_error(item: dict[str, Any]) -> dict[str, Any]:
+    field = str(item.get("key", ""))
+    message = str(item.get("message", "invalid value"))
+    last = field.rsplit(".", 1)[-1]
+    if message.startswith("Extra inputs are not permitted"):
+        message = (
+            f"`{last}` is set by the server and cannot be written"
+            if last in SERVER_OWNED_FIELDS
+            else f"`{last}` is not a field of this resource"
+        )
+    error = {"field": field, "message": message}
+    if "source" in item:
+        error["source"] = str(item["source"])
+    return error
+
+
+def from_validation_error(error: ValidationException) -> ProblemDetailsException:
+    """A request that failed validation: 422 with the path of every field at fault."""
+    items = error.extra if isinstance(error.extra, list) else []
+    errors = [_field_error(item) for item in items if isinstance(item, dict)]
+    fields = ", ".join(e["field"] for e in errors if e["field"]) or "the request"
+    return _problem(422, f"invalid input in {fields}", {"errors": errors})
+
+
+def from_http_exception(error: HTTPException) -> ProblemDetailsException:
+    """Litestar's own HTTP errors (401, 404 route, 405, 413, ...) as problem details."""
+    detail = error.detail or HTTPStatus(error.status_code).phrase
+    if error.status_code == 401:
+        detail = f"{detail}: send a valid bearer token in the Authorization header"
+    if error.status_code >= 500:
+        detail = "the server failed to answer this request"
+    return _problem(error.status_code, detail, headers=error.headers)
+
+
+def from_connection_failure(_: ConnectionFailure) -> ProblemDetailsException:
+    """The database did not answer: 503, the caller may retry."""
+    return _problem(503, "the database did not answer; try again shortly")
+
+
+def from_unexpected_error(error: Exception) -> ProblemDetailsException:
+    """Anything unexpected: logged with its traceback, answered as a bare 500."""
+    logger.error("unexpected error", exc_info=error)
+    return _problem(500, "the server failed to answer this request; it has been logged")
+
+
+def problem_details_plugin() -> ProblemDetailsPlugin:
+    """The plugin that renders every error of the app as problem details."""
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={
+                HTTPException: from_http_exception,
+                ValidationException: from_validation_error,
+                ServiceError: from_service_error,
+                ConnectionFailure: from_connection_failure,
+                Exception: from_unexpected_error,
+            }
+        )
+    )
+
+
+_DESCRIPTIONS = {
+    401: "Missing, expired or invalid bearer token",
+    403: "Authenticated, but not the owner or an admin",
+    404: "No such resource (unknown or malformed id, or no account yet)",
+    409: "Conflicts with the current state (e.g. a second profile of the same type)",
+    412: "If-Match names a version that is no longer current",
+    413: "Request body too large",
+    422: "Invalid input: unknown or server-owned fields, limits, malformed cursor",
+    503: "The database did not answer",
+}
+
+
+def problem_responses(*codes: int) -> dict[int, ResponseSpec]:
+    """OpenAPI response entries for these error statuses, all problem details."""
+    return {
+        code: ResponseSpec(
+            data_container=Problem,
+            description=_DESCRIPTIONS[code],
+            media_type="application/problem+json",
+        )
+        for code in (401, 503, *codes)
+    }

@@ -1,0 +1,158 @@
+"""Response bodies, as declared in the OpenAPI schema.
+
+The fields only owners and admins see (`sagAftraId`, `sizing`, `attributes.birthYear`,
+agent contact details) are optional: the public view leaves them out.
+"""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457 problem details)."""
+
+    type: str | None = None
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="Validation errors, each with the `field` path and a `message`"
+    )
+
+
+class HeadshotOut(BaseModel):
+    storageId: str | None = None
+    url: str | None = None
+    title: str | None = None
+    position: int
+    uploadedAt: datetime | None = None
+
+
+class LinkOut(BaseModel):
+    label: str | None = None
+    url: str | None = None
+
+
+class TrainingSummaryOut(BaseModel):
+    name: str | None = None
+    type: str | None = None
+
+
+class ResumeUploadOut(BaseModel):
+    storageId: str | None = None
+    title: str | None = None
+
+
+class ResumeOut(BaseModel):
+    skills: list[str]
+    danceStyles: list[str]
+    uploads: list[ResumeUploadOut]
+
+
+class HeightOut(BaseModel):
+    feet: int | None = None
+    inches: float | None = None
+
+
+class AttributesOut(BaseModel):
+    gender: str | None = None
+    ethnicity: list[str] = []
+    hairColor: str | None = None
+    eyeColor: str | None = None
+    height: HeightOut | None = None
+    birthYear: int | None = Field(default=None, description="Owner and admins only")
+
+
+class SizingOut(BaseModel):
+    shirt: str | float | None = None
+    pants: str | float | None = None
+    shoe: str | float | None = None
+    waist: str | float | None = None
+    chest: str | float | None = None
+    hips: str | float | None = None
+    inseam: str | float | None = None
+
+
+class RepresentationOut(BaseModel):
+    agencyName: str | None = None
+    agentName: str | None = Field(default=None, description="Owner and admins only")
+    email: str | None = Field(default=None, description="Owner and admins only")
+    phone: str | None = Field(default=None, description="Owner and admins only")
+
+
+class ProfileOutBase(BaseModel):
+    id: str
+    userId: str
+    displayName: str | None
+    isActive: bool
+    isPrimary: bool
+    listed: bool
+    completeness: int = Field(ge=0, le=100)
+    bio: str | None
+    headshots: list[HeadshotOut]
+    links: list[LinkOut]
+    workLocation: list[str]
+    training: list[TrainingSummaryOut]
+    resume: ResumeOut
+    createdAt: datetime
+    updatedAt: datetime
+    version: int = Field(description="Incremented by every write; the ETag")
+
+
+class DancerOut(ProfileOutBase):
+    """A dancer profile (full view for its owner and admins, public view for others)."""
+
+    profileType: Literal["dancer"]
+    attributes: AttributesOut | None
+    sizing: SizingOut | None = Field(default=None, description="Owner and admins only")
+    sagAftraId: str | None = Field(default=None, description="Owner and admins only")
+    representationStatus: Literal["represented", "seeking", "independent"] | None
+    representation: RepresentationOut | None
+
+
+class ChoreographerOut(ProfileOutBase):
+    """A choreographer profile."""
+
+    profileType: Literal["choreographer"]
+    companyName: str | None
+    verified: bool
+    verifiedAt: datetime | None
+    verifiedBy: str | None
+
+
+ProfileOut = DancerOut | ChoreographerOut
+
+
+class ProfileList(BaseModel):
+    """A page of profiles; follow `nextCursor` until it is null."""
+
+    items: list[DancerOut | ChoreographerOut]
+    nextCursor: str | None
+
+
+class DancerList(BaseModel):
+    items: list[DancerOut]
+    nextCursor: str | None
+
+
+class ChoreographerList(BaseModel):
+    items: list[ChoreographerOut]
+    nextCursor: str | None
+
+
+class MeOut(BaseModel):
+    """The caller's account and the whole active profile (null when there is none)."""
+
+    id: str
+    authId: str
+    email: str | None
+    fullName: str | None
+    onboardingComplete: bool
+    activeProfileType: Literal["dancer", "choreographer"] | None
+    activeProfile: DancerOut | ChoreographerOut | None
+
+
+class Health(BaseModel):
+    status: str

@@ -1,0 +1,50 @@
+"""The `choreographers` collection."""
+
+from datetime import datetime
+from typing import ClassVar
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from documents.embedded import ProfileType
+from documents.profile_base import ProfileDocument
+
+
+class Choreographer(ProfileDocument):
+    """A choreographer profile: at most one per user (unique `userId`)."""
+
+    profile_type: ClassVar[ProfileType] = "choreographer"
+
+    companyName: str | None = None
+    verified: bool = False
+    verifiedAt: datetime | None = None
+    verifiedBy: str | None = None
+
+    class Settings:
+        name = "choreographers"
+        use_revision = False
+        indexes = [
+            IndexModel([("userId", ASCENDING)], name="userId_unique", unique=True),
+            IndexModel([("userId", ASCENDING), ("isActive", ASCENDING)], name="userId_isActive"),
+            IndexModel(
+                [("listed", ASCENDING), ("completeness", DESCENDING), ("_id", ASCENDING)],
+                name="listed_completeness",
+            ),
+            IndexModel(
+                [
+                    ("verified", ASCENDING),
+                    ("listed", ASCENDING),
+                    ("completeness", DESCENDING),
+                    ("_id", ASCENDING),
+                ],
+                name="verified_listed_completeness",
+            ),
+            IndexModel(
+                [
+                    ("listed", ASCENDING),
+                    ("searchTokens", ASCENDING),
+                    ("completeness", DESCENDING),
+                    ("_id", ASCENDING),
+                ],
+                name="search_tokens",
+            ),
+        ]

@@ -1,0 +1,45 @@
+"""Fields every profile document has, whatever its type."""
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from beanie import Document, PydanticObjectId
+from pydantic import ConfigDict, Field
+
+from documents.embedded import Headshot, Link, ProfileType, Resume, TrainingSummary
+
+
+def utc_now() -> datetime:
+    """Now, in UTC, truncated to milliseconds (what BSON dates keep)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class ProfileDocument(Document):
+    """A dancer or choreographer profile; subclasses name the collection.
+
+    `version` is incremented by every write (API, migrations, dual write) and is the
+    ETag of the profile; Beanie's own revision ids are not used because bulk and raw
+    writes bypass them.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    profile_type: ClassVar[ProfileType]
+
+    userId: PydanticObjectId
+    isActive: bool = False
+    isPrimary: bool = False
+    listed: bool = True
+    displayName: str | None = None
+    bio: str | None = None
+    headshots: list[Headshot] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    workLocation: list[str] = Field(default_factory=list)
+    training: list[TrainingSummary] = Field(default_factory=list)
+    resume: Resume = Field(default_factory=Resume)
+    completeness: int = 0
+    searchTokens: list[str] = Field(default_factory=list)
+    createdAt: datetime = Field(default_factory=utc_now)
+    updatedAt: datetime = Field(default_factory=utc_now)
+    version: int = 1

@@ -1,0 +1,125 @@
+"""The `profiles` command: serve, db, token."""
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
+
+from pydantic import ValidationError
+
+from service.config import Settings
+from service.embedded import EmbeddedDatabase, EmbeddedDatabaseError
+from service.secrets import MissingSecretError, jwt_secret
+from service.tokens import issue_token
+
+logger = logging.getLogger("profiles")
+
+
+class CommandError(Exception):
+    """An expected failure: printed as one line on stderr, exit code 1."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="profiles", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API (what `make run` runs)")
+    serve.add_argument("--host", help="interface to listen on (PROFILES_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (PROFILES_PORT)")
+
+    db = commands.add_parser("db", help="run only the embedded database and print its URL")
+    db.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+
+    token = commands.add_parser("token", help="print a bearer token signed with the secret")
+    token.add_argument("--sub", required=True, help="the caller's authId")
+    token.add_argument("--role", action="append", default=[], help="a role, e.g. admin")
+    token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
+    return parser
+
+
+@contextmanager
+def database_url(settings: Settings, port: int = 0) -> Iterator[str]:
+    """The configured database URL, or an embedded database started for the block."""
+    if settings.mongodb_url:
+        yield settings.mongodb_url
+        return
+    storage = settings.data_dir / "db"
+    log = settings.data_dir / "db.log"
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with EmbeddedDatabase(storage, port=port or settings.embedded_db_port, log_path=log) as db:
+        logger.info("embedded database at %s (data in %s)", db.url, storage)
+        yield db.url
+
+
+def serve(settings: Settings) -> None:
+    """Serve the API until interrupted; stop the embedded database afterwards."""
+    import uvicorn
+
+    from api.app import create_app
+
+    jwt_secret(settings)  # fail before starting anything when the secret is missing
+    with database_url(settings) as url:
+        app = create_app(settings, database_url=url)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def run_database(settings: Settings, port: int) -> None:
+    """Run the embedded database in the foreground, printing its URL."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    with database_url(settings.model_copy(update={"mongodb_url": None}), port) as url:
+        print(url, flush=True)
+        stop.wait()
+
+
+def print_token(settings: Settings, sub: str, roles: list[str], ttl: int) -> None:
+    """Print a bearer token for `sub`."""
+    if ttl <= 0:
+        raise CommandError("--ttl must be a positive number of seconds")
+    print(issue_token(jwt_secret(settings), sub, roles, ttl))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `profiles`; returns the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+        if args.command == "serve":
+            overrides = {"host": args.host or settings.host, "port": args.port or settings.port}
+            serve(settings.model_copy(update=overrides))
+        elif args.command == "db":
+            run_database(settings, args.port)
+        elif args.command == "token":
+            print_token(settings, args.sub, args.role, args.ttl)
+    except (CommandError, MissingSecretError, EmbeddedDatabaseError) as error:
+        print(f"profiles: {error}", file=sys.stderr)
+        return 1
+    except ValidationError as error:
+        problems = "; ".join(
+            f"PROFILES_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        print(f"profiles: invalid setting: {problems}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def run() -> None:
+    """Console-script wrapper: exit with `main`'s code."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,58 @@
+"""Connecting to MongoDB and binding the Beanie documents."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from beanie import init_beanie
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from documents import ALL_DOCUMENTS, User
+
+MongoDocument = dict[str, Any]
+
+
+@dataclass
+class Database:
+    """The client and the database the documents are bound to."""
+
+    client: AsyncMongoClient[MongoDocument]
+    database: AsyncDatabase[MongoDocument]
+
+    async def ping(self) -> None:
+        """Raise a PyMongo error unless the server answers."""
+        await self.database.command("ping")
+
+    async def close(self) -> None:
+        """Close the client's connections."""
+        await self.client.close()
+
+
+def create_client(url: str, server_selection_timeout_ms: int) -> AsyncMongoClient[MongoDocument]:
+    """An async client with short timeouts: the service fails fast, it does not hang."""
+    return AsyncMongoClient(
+        url,
+        serverSelectionTimeoutMS=server_selection_timeout_ms,
+        connectTimeoutMS=server_selection_timeout_ms,
+        timeoutMS=30_000,
+        tz_aware=True,
+        uuidRepresentation="standard",
+    )
+
+
+async def connect(url: str, db_name: str, server_selection_timeout_ms: int = 5000) -> Database:
+    """Connect, bind every document model to `db_name` and create their indexes."""
+    client = create_client(url, server_selection_timeout_ms)
+    database = client[db_name]
+    await init_beanie(database=database, document_models=list(ALL_DOCUMENTS))
+    return Database(client=client, database=database)
+
+
+def bound_client() -> AsyncMongoClient[MongoDocument]:
+    """The client the documents are bound to (by `connect`)."""
+    client: AsyncMongoClient[MongoDocument] = User.get_pymongo_collection().database.client
+    return client
+
+
+Session = AsyncClientSession

@@ -1,0 +1,134 @@
+"""The embedded database: SecantusDB started as a child process.
+
+It runs in its own interpreter, so the service and the database never share one event
+loop or GIL. Used by `make run` (data kept in `PROFILES_DATA_DIR`) and by the tests
+(`:memory:`).
+"""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    """The embedded database could not be started."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _server_executable() -> str:
+    beside = Path(sys.executable).with_name("secantusd-py")
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("secantusd-py")
+    if found is None:
+        raise EmbeddedDatabaseError("secantusd-py not found: run `make install` first")
+    return found
+
+
+class EmbeddedDatabase:
+    """A SecantusDB server on 127.0.0.1, started on `start()` and stopped on `stop()`."""
+
+    def __init__(
+        self,
+        storage_path: Path | str,
+        *,
+        port: int = 0,
+        test_commands: bool = False,
+        log_path: Path | None = None,
+    ) -> None:
+        self.storage_path = str(storage_path)
+        self.port = port or free_port()
+        self.test_commands = test_commands
+        self.log_path = log_path
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """The `mongodb://` URL of the running server."""
+        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+
+    def start(self, timeout: float = 60.0) -> "EmbeddedDatabase":
+        """Start the server and return once it answers `ping`."""
+        if self.storage_path != ":memory:":
+            Path(self.storage_path).mkdir(parents=True, exist_ok=True)
+        command = [
+            _server_executable(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--storage-path",
+            self.storage_path,
+            "--log-level",
+            "WARNING",
+        ]
+        if self.test_commands:
+            command.append("--enable-test-commands")
+        self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115
+        output = self._log if self._log is not None else subprocess.DEVNULL
+        self._process = subprocess.Popen(command, stdout=output, stderr=output)  # noqa: S603
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise EmbeddedDatabaseError(
+                    f"the embedded database exited with code {self._process.returncode}"
+                    f" (storage {self.storage_path}, port {self.port})"
+                )
+            if self._answers():
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise EmbeddedDatabaseError(f"the embedded database did not answer within {timeout:.0f}s")
+
+    def _answers(self) -> bool:
+        client: MongoClient[dict[str, object]] = MongoClient(
+            self.url, serverSelectionTimeoutMS=300, connectTimeoutMS=300
+        )
+        try:
+            client.admin.command("ping")
+            return True
+        except PyMongoError:
+            return False
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after a grace period)."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> "EmbeddedDatabase":
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,78 @@
+"""Onboarding: the account if new, and the first profile, primary and active."""
+
+from contextlib import suppress
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from documents import User
+from documents.embedded import ProfileType
+from documents.profile_base import utc_now
+from service.accounts import find_user
+from service.caller import Caller
+from service.errors import Conflict
+from service.my_profiles import create_profile_for_user
+from service.profile_kinds import kind_of
+from service.profile_store import find_profile_of_user
+from service.results import ProfileResult
+from service.visibility import profile_view
+
+
+async def ensure_account(caller: Caller, email: str | None, full_name: str | None) -> User:
+    """The caller's account, created from the body's or the token's email and name."""
+    existing = await find_user(caller.auth_id)
+    if existing is not None:
+        return existing
+    now = utc_now()
+    with suppress(DuplicateKeyError):  # created concurrently by another request
+        await User.get_pymongo_collection().insert_one(
+            {
+                "authId": caller.auth_id,
+                "email": email or caller.email,
+                "fullName": full_name or caller.name,
+                "onboardingComplete": False,
+                "createdAt": now,
+                "updatedAt": now,
+            }
+        )
+    user = await find_user(caller.auth_id)
+    if user is None:
+        raise Conflict("the account was removed while it was being created; retry")
+    return user
+
+
+async def complete_onboarding(
+    caller: Caller,
+    profile_type: ProfileType,
+    email: str | None,
+    full_name: str | None,
+    fields: dict[str, Any],
+) -> ProfileResult:
+    """Create the account if new and its first profile (primary, active).
+
+    Idempotent: when the account already has a profile of this type, that profile is
+    returned (`created` False). An account whose first profile is of the other type is
+    refused (409): the second profile is added with `add_profile`.
+    """
+    kind = kind_of(profile_type)
+    user = await ensure_account(caller, email, full_name)
+    existing = await find_profile_of_user(kind, user.oid)
+    if existing is None:
+        if await find_profile_of_user(kind.other, user.oid) is not None:
+            raise Conflict(
+                f"you are already onboarded with a {kind.other.name} profile;"
+                f" add a {kind.name} profile with POST /v1/me/profiles"
+            )
+        fields = {"displayName": user.fullName, **fields}
+        try:
+            created = await create_profile_for_user(user.oid, kind, fields)
+            return ProfileResult(profile_view(created, full=True), created.version, created=True)
+        except Conflict:
+            existing = await find_profile_of_user(kind, user.oid)
+            if existing is None:
+                raise
+    if not user.onboardingComplete:
+        await User.get_pymongo_collection().update_one(
+            {"_id": user.oid}, {"$set": {"onboardingComplete": True, "updatedAt": utc_now()}}
+        )
+    return ProfileResult(profile_view(existing, full=True), existing.version, created=False)

@@ -1,0 +1,243 @@
+"""Reading and writing profile documents: the one write path every profile change takes.
+
+Every write recomputes the derived fields (completeness, search tokens), sets
+`updatedAt` and increments `version`, conditionally on the version it read, so a
+concurrent writer is detected instead of overwritten.
+"""
+
+from typing import Any
+
+from beanie import PydanticObjectId
+from bson import ObjectId
+from bson.errors import InvalidId
+from pydantic import ValidationError
+from pymongo import ReturnDocument
+
+from documents import Project, Training, User
+from documents.profile_base import ProfileDocument, utc_now
+from service.completeness import compute_completeness
+from service.db import MongoDocument, Session
+from service.errors import InvalidInput, NotFound, PreconditionFailed
+from service.merge_patch import apply_merge_patch
+from service.profile_kinds import ProfileKind
+from service.search_tokens import search_tokens
+
+# what a profile document holds besides the fields its owner edits
+SERVER_FIELDS = frozenset(
+    {
+        "id",
+        "revision_id",
+        "userId",
+        "isActive",
+        "isPrimary",
+        "completeness",
+        "searchTokens",
+        "createdAt",
+        "updatedAt",
+        "version",
+        "verified",
+        "verifiedAt",
+        "verifiedBy",
+    }
+)
+
+
+def parse_object_id(value: str, what: str) -> PydanticObjectId:
+    """`value` as an ObjectId; a malformed id is a 404 (it names nothing)."""
+    try:
+        return PydanticObjectId(ObjectId(value))
+    except (InvalidId, TypeError) as error:
+        raise NotFound(f"no {what} with id {value!r}") from error
+
+
+async def load_profile(
+    kind: ProfileKind, profile_id: str | ObjectId, session: Session | None = None
+) -> ProfileDocument:
+    """The profile of `kind` with this id, or `NotFound`."""
+    oid = parse_object_id(profile_id, kind.name) if isinstance(profile_id, str) else profile_id
+    raw = await kind.document.get_pymongo_collection().find_one({"_id": oid}, session=session)
+    if raw is None:
+        raise NotFound(f"no {kind.name} profile with id {str(profile_id)!r}")
+    return as_profile(kind, raw)
+
+
+async def find_profile_of_user(
+    kind: ProfileKind, user_id: ObjectId, session: Session | None = None
+) -> ProfileDocument | None:
+    """The user's profile of `kind`, if they have one."""
+    raw = await kind.document.get_pymongo_collection().find_one(
+        {"userId": user_id}, session=session
+    )
+    return None if raw is None else as_profile(kind, raw)
+
+
+async def owner_auth_id(profile: ProfileDocument, session: Session | None = None) -> str | None:
+    """The `authId` of the profile's owner (None if the user record is gone)."""
+    raw = await User.get_pymongo_collection().find_one(
+        {"_id": profile.userId}, {"authId": 1}, session=session
+    )
+    return None if raw is None else raw.get("authId")
+
+
+async def sub_record_counts(
+    profile_id: ObjectId, session: Session | None = None
+) -> tuple[int, int]:
+    """How many project and training records the profile has."""
+    projects = await Project.get_pymongo_collection().count_documents(
+        {"profileId": profile_id}, session=session
+    )
+    training = await Training.get_pymongo_collection().count_documents(
+        {"profileId": profile_id}, session=session
+    )
+    return projects, training
+
+
+def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Headshot positions renumbered 0..n-1 in the order (position, place in the list);
+    the list itself keeps its order."""
+    headshots = fields.get("headshots")
+    if isinstance(headshots, list) and all(isinstance(h, dict) for h in headshots):
+        order = sorted(
+            range(len(headshots)),
+            key=lambda index: (_position(headshots[index].get("position")), index),
+        )
+        renumbered = [dict(headshot) for headshot in headshots]
+        for position, index in enumerate(order):
+            renumbered[index]["position"] = position
+        fields = {**fields, "headshots": renumbered}
+    return fields
+
+
+def _position(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) else float("inf")
+
+
+def as_profile(kind: ProfileKind, raw: MongoDocument) -> ProfileDocument:
+    """A stored profile document of `kind` as its model."""
+    profile: ProfileDocument = kind.document.model_validate(raw)
+    return profile
+
+
+def editable_fields(profile: ProfileDocument) -> dict[str, Any]:
+    """The owner-editable fields of a profile, as plain Python values."""
+    fields: dict[str, Any] = profile.model_dump(mode="python", exclude=set(SERVER_FIELDS))
+    return fields
+
+
+async def derived_fields(
+    kind: ProfileKind,
+    fields: dict[str, Any],
+    profile_id: ObjectId | None,
+    session: Session | None = None,
+) -> dict[str, Any]:
+    """`completeness` and `searchTokens` for a profile with these fields."""
+    projects, training = (0, 0)
+    if profile_id is not None:
+        projects, training = await sub_record_counts(profile_id, session)
+    score = compute_completeness(
+        kind.name, fields, project_count=projects, training_count=training
+    ).score
+    return {"completeness": score, "searchTokens": search_tokens(fields)}
+
+
+def validated_document(kind: ProfileKind, raw: dict[str, Any]) -> ProfileDocument:
+    """`raw` as a document of `kind`, or `InvalidInput` naming the fields at fault."""
+    try:
+        return as_profile(kind, raw)
+    except ValidationError as error:
+        errors = [
+            {"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]}
+            for item in error.errors()
+        ]
+        raise InvalidInput("the profile would not be valid", extra={"errors": errors}) from error
+
+
+async def new_profile_document(
+    kind: ProfileKind,
+    user_id: ObjectId,
+    fields: dict[str, Any],
+    *,
+    is_active: bool,
+    is_primary: bool,
+) -> MongoDocument:
+    """A new profile document of `kind`, ready to insert, derived fields included."""
+    check_patch_fields(kind, fields)
+    now = utc_now()
+    document = validated_document(
+        kind,
+        {
+            **normalise_fields(apply_merge_patch({}, fields)),
+            "_id": ObjectId(),
+            "userId": user_id,
+            "isActive": is_active,
+            "isPrimary": is_primary,
+            "createdAt": now,
+            "updatedAt": now,
+            "version": 1,
+        },
+    )
+    raw: MongoDocument = document.model_dump(mode="python", by_alias=True, exclude={"revision_id"})
+    raw.update(await derived_fields(kind, editable_fields(document), None))
+    return raw
+
+
+def check_patch_fields(kind: ProfileKind, patch: dict[str, Any]) -> None:
+    """`InvalidInput` for keys that are server-owned or not fields of this kind."""
+    errors = []
+    for key in patch:
+        if key in SERVER_FIELDS:
+            errors.append({"field": key, "message": f"`{key}` is set by the server"})
+        elif key not in kind.document.model_fields:
+            errors.append({"field": key, "message": f"`{key}` is not a field of a {kind.name}"})
+    if errors:
+        raise InvalidInput(
+            f"these fields cannot be written on a {kind.name} profile: "
+            + ", ".join(error["field"] for error in errors),
+            extra={"errors": errors},
+        )
+
+
+async def apply_profile_patch(
+    kind: ProfileKind,
+    profile: ProfileDocument,
+    patch: dict[str, Any],
+    session: Session | None = None,
+) -> ProfileDocument | None:
+    """Apply a JSON merge patch of owner fields to `profile`, as one conditional write.
+
+    Returns the updated profile, or None when the profile's version changed since it was
+    read (the caller decides between retrying and 412).
+    """
+    check_patch_fields(kind, patch)
+    current = editable_fields(profile)
+    merged = normalise_fields(apply_merge_patch(current, patch))
+    candidate = validated_document(kind, {**merged, "_id": profile.id, "userId": profile.userId})
+    candidate_fields = editable_fields(candidate)
+    changes = {key: candidate_fields.get(key) for key in patch}
+    changes.update(await derived_fields(kind, candidate_fields, profile.id, session))
+    return await write_profile_changes(kind, profile, changes, session)
+
+
+async def write_profile_changes(
+    kind: ProfileKind,
+    profile: ProfileDocument,
+    changes: dict[str, Any],
+    session: Session | None = None,
+) -> ProfileDocument | None:
+    """`$set` these fields, bump `version` and `updatedAt`, if the version is unchanged."""
+    raw = await kind.document.get_pymongo_collection().find_one_and_update(
+        {"_id": profile.id, "version": profile.version},
+        {"$set": {**changes, "updatedAt": utc_now()}, "$inc": {"version": 1}},
+        return_document=ReturnDocument.AFTER,
+        session=session,
+    )
+    return None if raw is None else as_profile(kind, raw)
+
+
+def check_if_match(profile: ProfileDocument, if_match: int | None) -> None:
+    """`PreconditionFailed` unless `if_match` is absent or the profile's version."""
+    if if_match is not None and if_match != profile.version:
+        raise PreconditionFailed(
+            f"the profile is at version {profile.version}, not {if_match}:"
+            " it changed since you read it; read it again and reapply your change"
+        )

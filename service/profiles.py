@@ -1,0 +1,164 @@
+"""One profile by id: read, update, delete, and listings (the plan's dancers.ts and
+choreographers.ts CRUD)."""
+
+from typing import Any
+
+from bson import ObjectId
+
+from documents import Project, Training, User
+from documents.embedded import ProfileType
+from documents.profile_base import ProfileDocument, utc_now
+from service.accounts import find_user
+from service.caller import Caller
+from service.cursor import CursorCodec
+from service.db import Session
+from service.errors import Conflict, Forbidden, NotFound, PreconditionFailed
+from service.profile_kinds import kind_of
+from service.profile_store import (
+    apply_profile_patch,
+    check_if_match,
+    find_profile_of_user,
+    load_profile,
+    owner_auth_id,
+    write_profile_changes,
+)
+from service.results import ProfilePage, ProfileResult
+from service.transactions import run_in_transaction
+from service.visibility import profile_view
+
+UPDATE_ATTEMPTS = 5
+
+
+async def can_write(caller: Caller, profile: ProfileDocument) -> bool:
+    """True for the profile's owner and for admins."""
+    return caller.is_admin or await owner_auth_id(profile) == caller.auth_id
+
+
+async def ensure_can_write(caller: Caller, profile: ProfileDocument) -> None:
+    """`Forbidden` unless the caller owns the profile or is an admin."""
+    if not await can_write(caller, profile):
+        raise Forbidden("only the profile's owner or an admin may change it")
+
+
+async def get_profile(caller: Caller, profile_type: ProfileType, profile_id: str) -> ProfileResult:
+    """One profile: the full view for its owner and admins, the public view for others."""
+    profile = await load_profile(kind_of(profile_type), profile_id)
+    full = await can_write(caller, profile)
+    return ProfileResult(profile_view(profile, full=full), profile.version)
+
+
+async def update_profile(
+    caller: Caller,
+    profile_type: ProfileType,
+    profile_id: str,
+    patch: dict[str, Any],
+    if_match: int | None,
+) -> ProfileResult:
+    """Apply a JSON merge patch of owner fields to one profile.
+
+    With `if_match`, a profile at another version is a 412. Without it, a concurrent
+    write between read and write is retried on the fresh profile (merge-patch
+    semantics: the patched keys win).
+    """
+    kind = kind_of(profile_type)
+    for _ in range(UPDATE_ATTEMPTS):
+        profile = await load_profile(kind, profile_id)
+        await ensure_can_write(caller, profile)
+        check_if_match(profile, if_match)
+        updated = await apply_profile_patch(kind, profile, patch)
+        if updated is not None:
+            return ProfileResult(profile_view(updated, full=True), updated.version)
+        if if_match is not None:
+            raise PreconditionFailed("the profile changed while your update was applied")
+    raise Conflict("the profile is being changed by other requests right now; retry")
+
+
+async def delete_profile(
+    caller: Caller, profile_type: ProfileType, profile_id: str, if_match: int | None
+) -> None:
+    """Delete a profile and its project and training records, in one transaction.
+
+    If it was the active or the primary profile, the user's other profile (if any)
+    becomes both, and the user's references follow.
+    """
+    kind = kind_of(profile_type)
+    profile = await load_profile(kind, profile_id)
+    await ensure_can_write(caller, profile)
+    check_if_match(profile, if_match)
+
+    async def work(session: Session) -> None:
+        deleted = await kind.document.get_pymongo_collection().find_one_and_delete(
+            {"_id": profile.id}, session=session
+        )
+        if deleted is None:
+            raise NotFound(f"no {kind.name} profile with id {profile_id!r}")
+        await Project.get_pymongo_collection().delete_many(
+            {"profileId": profile.id}, session=session
+        )
+        await Training.get_pymongo_collection().delete_many(
+            {"profileId": profile.id}, session=session
+        )
+        sets: dict[str, Any] = {"updatedAt": utc_now()}
+        unsets: dict[str, Any] = {kind.user_ref_field: ""}
+        other = await find_profile_of_user(kind.other, profile.userId, session)
+        if other is None:
+            unsets["activeProfileType"] = ""
+        elif deleted.get("isActive") or deleted.get("isPrimary"):
+            promoted = await write_profile_changes(
+                kind.other, other, {"isActive": True, "isPrimary": True}, session
+            )
+            if promoted is None:
+                raise Conflict("the other profile changed concurrently; retry")
+            sets["activeProfileType"] = kind.other.name
+        await User.get_pymongo_collection().update_one(
+            {"_id": profile.userId}, {"$set": sets, "$unset": unsets}, session=session
+        )
+
+    await run_in_transaction(work)
+
+
+async def list_profiles(
+    caller: Caller,
+    profile_type: ProfileType,
+    limit: int,
+    cursor: str | None,
+    codec: CursorCodec,
+) -> ProfilePage:
+    """Listed profiles of one type, most complete first, in pages.
+
+    The order (completeness descending, id ascending) is total, so following the cursor
+    yields every listed profile exactly once when no writes intervene.
+    """
+    kind = kind_of(profile_type)
+    query: dict[str, Any] = {"listed": True}
+    if cursor is not None:
+        position = codec.decode(cursor, scope=f"list:{kind.name}")
+        last_score, last_id = int(position["c"]), ObjectId(position["i"])
+        query["$or"] = [
+            {"completeness": {"$lt": last_score}},
+            {"completeness": last_score, "_id": {"$gt": last_id}},
+        ]
+    found = (
+        kind.document.get_pymongo_collection()
+        .find(query)
+        .sort([("completeness", -1), ("_id", 1)])
+        .hint("listed_completeness")
+        .limit(limit + 1)
+    )
+    raws = await found.to_list(length=limit + 1)
+    profiles = [kind.document.model_validate(raw) for raw in raws[:limit]]
+    own_user = None if caller.is_admin else await find_user(caller.auth_id)
+    items = [
+        profile_view(
+            profile,
+            full=caller.is_admin or (own_user is not None and profile.userId == own_user.id),
+        )
+        for profile in profiles
+    ]
+    next_cursor = None
+    if len(raws) > limit and profiles:
+        last = profiles[-1]
+        next_cursor = codec.encode(
+            {"c": last.completeness, "i": str(last.id)}, scope=f"list:{kind.name}"
+        )
+    return ProfilePage(items=items, next_cursor=next_cursor)

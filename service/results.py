@@ -1,0 +1,29 @@
+"""What the service's use cases return to the API."""
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ProfileResult:
+    """A profile as the caller may see it, with its version (the ETag)."""
+
+    view: dict[str, Any]
+    version: int
+    created: bool = False
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    """One page of a listing and the opaque cursor of the next (None: the last page)."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class AccountResult:
+    """The caller's account with its active profile, and that profile's version."""
+
+    view: dict[str, Any]
+    version: int | None

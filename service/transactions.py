@@ -1,0 +1,42 @@
+"""Running a unit of work in a MongoDB transaction, with clean failures."""
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+
+from service.db import Session, bound_client
+from service.errors import Conflict, Unavailable
+
+T = TypeVar("T")
+
+WRITE_CONFLICT = 112
+
+
+def is_write_conflict(error: PyMongoError) -> bool:
+    """True for errors a concurrent writer caused (and a retry may cure)."""
+    if error.has_error_label("TransientTransactionError"):
+        return True
+    return isinstance(error, OperationFailure) and error.code == WRITE_CONFLICT
+
+
+async def run_in_transaction(work: Callable[[Session], Awaitable[T]]) -> T:
+    """Run `work(session)` in a transaction and return its result.
+
+    PyMongo's `with_transaction` retries transient errors (write conflicts among them)
+    and unknown commit results within the client's timeout. What still fails becomes
+    `Conflict` (409: concurrent writers) or `Unavailable` (503: the database did not
+    answer); a `ServiceError` raised by `work` aborts the transaction and propagates.
+    """
+    client = bound_client()
+    try:
+        async with client.start_session() as session:
+            return await session.with_transaction(work)
+    except ConnectionFailure as error:
+        raise Unavailable("the database did not answer; try again shortly") from error
+    except PyMongoError as error:
+        if is_write_conflict(error):
+            raise Conflict(
+                "the profile was changed by a concurrent request; read it again and retry"
+            ) from error
+        raise

@@ -1,0 +1,82 @@
+"""Test fixtures: a real MongoDB wire-protocol server over TCP, a fresh database per test.
+
+One SecantusDB server (in memory, test commands on) is started for the session unless
+`PROFILES_TEST_MONGODB_URL` names another server.
+"""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from pydantic import SecretStr
+from pymongo import AsyncMongoClient
+
+from api.app import create_app
+from service.config import Settings
+from service.db import Database, MongoDocument, connect
+from service.embedded import EmbeddedDatabase
+from tests.helpers import TEST_SECRET
+
+
+@pytest.fixture(scope="session")
+def mongodb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of the test server: `PROFILES_TEST_MONGODB_URL`, or an embedded one."""
+    configured = os.environ.get("PROFILES_TEST_MONGODB_URL")
+    if configured:
+        yield configured
+        return
+    log = tmp_path_factory.mktemp("secantus") / "server.log"
+    with EmbeddedDatabase(":memory:", test_commands=True, log_path=log) as server:
+        yield server.url
+
+
+@pytest.fixture
+def db_name() -> str:
+    """A database name of this test's own."""
+    return f"test_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def settings(mongodb_url: str, db_name: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the test server and this test's database."""
+    return Settings(
+        mongodb_url=mongodb_url,
+        db_name=db_name,
+        data_dir=tmp_path / "data",
+        jwt_secret=SecretStr(TEST_SECRET),
+    )
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    """Documents bound to this test's database; dropped afterwards."""
+    assert settings.mongodb_url
+    database = await connect(settings.mongodb_url, settings.db_name)
+    try:
+        yield database
+    finally:
+        await database.client.drop_database(settings.db_name)
+        await database.close()
+
+
+@pytest.fixture
+def raw_client(database: Database) -> AsyncMongoClient[MongoDocument]:
+    """The PyMongo client of this test, for looking at documents directly."""
+    return database.client
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database) -> Litestar:
+    """The API on this test's database."""
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """An HTTP client running the app in this test's event loop."""
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
