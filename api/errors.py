@@ -89,6 +89,11 @@ def from_connection_failure(_: ConnectionFailure) -> ProblemDetailsException:
     return _problem(503, "the database did not answer; try again shortly")
 
 
+def from_undecodable_body(_: UnicodeDecodeError) -> ProblemDetailsException:
+    """A body that is not UTF-8: 400."""
+    return _problem(400, "the request body is not valid UTF-8 JSON")
+
+
 def from_unexpected_error(error: Exception) -> ProblemDetailsException:
     """Anything unexpected: logged with its traceback, answered as a bare 500."""
     logger.error("unexpected error", exc_info=error)
@@ -104,6 +109,7 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
                 ValidationException: from_validation_error,
                 ServiceError: from_service_error,
                 ConnectionFailure: from_connection_failure,
+                UnicodeDecodeError: from_undecodable_body,
                 Exception: from_unexpected_error,
             }
         )

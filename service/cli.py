@@ -10,6 +10,9 @@ from contextlib import contextmanager
 from types import FrameType
 
 from pydantic import ValidationError
+from pymongo import MongoClient
+from pymongo.errors import InvalidURI, PyMongoError
+from pymongo.uri_parser import parse_uri
 
 from service.config import Settings
 from service.embedded import EmbeddedDatabase, EmbeddedDatabaseError
@@ -55,6 +58,25 @@ def database_url(settings: Settings, port: int = 0) -> Iterator[str]:
         yield db.url
 
 
+def check_database(url: str, timeout_ms: int) -> None:
+    """`CommandError` naming the hosts (never the credentials) unless the server answers."""
+    try:
+        hosts = ", ".join(f"{host}:{port}" for host, port in parse_uri(url)["nodelist"])
+    except (InvalidURI, ValueError) as error:
+        raise CommandError(f"PROFILES_MONGODB_URL is not a MongoDB URL: {error}") from error
+    client: MongoClient[dict[str, object]] = MongoClient(
+        url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+    )
+    try:
+        client.admin.command("ping")
+    except PyMongoError as error:
+        raise CommandError(
+            f"cannot reach the database at {hosts} within {timeout_ms} ms ({type(error).__name__})"
+        ) from error
+    finally:
+        client.close()
+
+
 def serve(settings: Settings) -> None:
     """Serve the API until interrupted; stop the embedded database afterwards."""
     import uvicorn
@@ -63,6 +85,7 @@ def serve(settings: Settings) -> None:
 
     jwt_secret(settings)  # fail before starting anything when the secret is missing
     with database_url(settings) as url:
+        check_database(url, settings.server_selection_timeout_ms)
         app = create_app(settings, database_url=url)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 

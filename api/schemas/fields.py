@@ -11,16 +11,24 @@ class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-ShortText = Annotated[str, StringConstraints(max_length=100)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-Title = Annotated[str, StringConstraints(max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=5000)]
-StorageId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-HttpUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s/$.?#][^\s]*$")]
-Email = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Phone = Annotated[str, StringConstraints(max_length=50)]
+NO_NUL = r"^[^\x00]*$"
+"""Strings never carry NUL characters."""
+
+ShortText = Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+Title = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
+LongText = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)]
+StorageId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+HttpUrl = Annotated[
+    str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s/$.?#\x00][^\s\x00]*$")
+]
+Email = Annotated[
+    str, StringConstraints(max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")
+]
+Phone = Annotated[str, StringConstraints(max_length=50, pattern=NO_NUL)]
 SizeValue = (
-    Annotated[str, StringConstraints(max_length=20)] | Annotated[float, Field(ge=0, le=1000)]
+    Annotated[str, StringConstraints(max_length=20, pattern=NO_NUL)]
+    | Annotated[float, Field(ge=0, le=1000)]
 )
 
 MAX_HEADSHOTS = 20
