@@ -47,7 +47,7 @@ class User(Document):
     onboardingComplete: bool = False
     createdAt: datetime | None = None
     updatedAt: datetime | None = None
-    creationTime: float | None = Field(default=None, alias="_creationTime")
+    creationTime: int | float | None = Field(default=None, alias="_creationTime")
 
     activeProfileType: ProfileType | None = None
     activeDancerId: PydanticObjectId | None = None

@@ -63,8 +63,18 @@ class Completeness:
     missing: list[str]
 
 
-def _blank(value: Any) -> bool:
-    return not (isinstance(value, str) and value.strip())
+def _filled(value: Any) -> bool:
+    """True for a value that says something: not None, not blank text, not a list or
+    object of nothing but such values."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return any(_filled(item) for item in value)
+    if isinstance(value, dict):
+        return any(_filled(item) for item in value.values())
+    return True
 
 
 def _section_done(
@@ -73,21 +83,17 @@ def _section_done(
     resume = profile.get("resume") or {}
     attributes = profile.get("attributes") or {}
     match section:
-        case "displayName" | "bio" | "companyName":
-            return not _blank(profile.get(section))
-        case "headshots" | "links" | "workLocation":
-            return bool(profile.get(section))
+        case "displayName" | "bio" | "companyName" | "headshots" | "links" | "workLocation":
+            return _filled(profile.get(section))
         case "attributes":
-            return all(
-                attributes.get(key) not in (None, "") for key in ("gender", "height", "birthYear")
-            )
+            return all(_filled(attributes.get(key)) for key in ("gender", "height", "birthYear"))
         case "sizing":
             sizing = profile.get("sizing") or {}
-            return sum(1 for value in sizing.values() if value not in (None, "")) >= 3
+            return sum(1 for value in sizing.values() if _filled(value)) >= 3
         case "danceStyles" | "skills":
-            return bool(resume.get(section))
+            return _filled(resume.get(section))
         case "training":
-            return bool(profile.get("training")) or training_count > 0
+            return _filled(profile.get("training")) or training_count > 0
         case "representation":
             return profile.get("representationStatus") is not None
         case "projects":

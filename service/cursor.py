@@ -30,7 +30,7 @@ class CursorCodec:
         """The position in `cursor`, or `InvalidInput` if it was not issued for `scope`."""
         try:
             body, signature = cursor.split(".", 1)
-            payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            payload = base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_", validate=True)
             if not hmac.compare_digest(signature, self._sign(payload)):
                 raise ValueError("bad signature")
             decoded = json.loads(payload)

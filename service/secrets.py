@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from contextlib import suppress
 from pathlib import Path
 
 from service.config import Settings
@@ -24,11 +25,26 @@ def jwt_secret(settings: Settings) -> str:
 
 
 def _generated_secret(path: Path) -> str:
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(value + "\n")
+    if not path.exists():
+        _write_new_secret(path)
+    value = path.read_text().strip()
+    if not value:
+        raise MissingSecretError(f"{path} is empty; delete it to generate a new secret")
     return value
+
+
+def _write_new_secret(path: Path) -> None:
+    """Write a fresh secret to `path` atomically: a crash leaves no half-written file, and
+    of two processes starting at once, the first one's secret wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        with suppress(FileExistsError):  # another process generated it first: use theirs
+            os.link(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)

@@ -28,6 +28,7 @@ Email = Annotated[
 Phone = Annotated[str, StringConstraints(max_length=50, pattern=NO_NUL)]
 SizeValue = (
     Annotated[str, StringConstraints(max_length=20, pattern=NO_NUL)]
+    | Annotated[int, Field(ge=0, le=1000)]
     | Annotated[float, Field(ge=0, le=1000)]
 )
 
