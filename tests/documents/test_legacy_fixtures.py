@@ -2,13 +2,11 @@
 
 LEGACY.md: unknown keys (`legacyFlags`) and `_creationTime` belong to the user and stay;
 ints stay ints and floats stay floats; a migrated profile keeps a 12,000-character bio
-and unknown nested keys. The legacy sample lives in `shared/fixtures/legacy-small/`,
-beside the repository.
+and unknown nested keys. The legacy sample is `tests/fixtures/legacy-small/`.
 """
 
 import copy
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +18,9 @@ from documents import Choreographer, Dancer, Project, Training, User
 from documents.profile_base import ProfileDocument
 from service.config import Settings
 from service.db import MongoDocument
+from tests.fixtures import LEGACY_SMALL
 
-LEGACY_DIR = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "legacy-small"
+LEGACY_DIR = LEGACY_SMALL
 
 # Beanie documents validate only once bound to a database.
 pytestmark = pytest.mark.usefixtures("database")
@@ -30,8 +29,6 @@ pytestmark = pytest.mark.usefixtures("database")
 def load_legacy(name: str) -> list[MongoDocument]:
     """Every document of `<name>.jsonl`, or skip the test when the sample is absent."""
     path = LEGACY_DIR / f"{name}.jsonl"
-    if not path.is_file():
-        pytest.skip(f"legacy fixtures not found at {path} (shared/ must sit beside the repo)")
     lines = path.read_text(encoding="utf-8").splitlines()
     documents: list[MongoDocument] = [json_util.loads(line) for line in lines if line.strip()]
     return documents
