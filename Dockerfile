@@ -9,6 +9,7 @@ COPY pyproject.toml README.md ./
 COPY documents documents
 COPY service service
 COPY api api
+COPY migrations migrations
 RUN /venv/bin/pip install --no-cache-dir --no-deps .
 
 FROM python:3.11-slim

@@ -33,7 +33,7 @@ test: dev
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy documents service api tests bench
+	$(BIN)/mypy documents service api migrations tests bench
 
 format: dev
 	$(BIN)/ruff format .

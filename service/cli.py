@@ -14,6 +14,8 @@ from pymongo import MongoClient
 from pymongo.errors import InvalidURI, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from migrations.errors import MigrationError
+from service.cli_migrate import add_migrate_parser, run_migrate
 from service.config import Settings
 from service.embedded import EmbeddedDatabase, EmbeddedDatabaseError
 from service.secrets import MissingSecretError, jwt_secret
@@ -36,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="run only the embedded database and print its URL")
     db.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+
+    add_migrate_parser(commands)
 
     token = commands.add_parser("token", help="print a bearer token signed with the secret")
     token.add_argument("--sub", required=True, help="the caller's authId")
@@ -86,6 +90,8 @@ def serve(settings: Settings) -> None:
     jwt_secret(settings)  # fail before starting anything when the secret is missing
     with database_url(settings) as url:
         check_database(url, settings.server_selection_timeout_ms)
+        if settings.uses_embedded_database:
+            apply_pending_migrations(settings, url)
         app = create_app(settings, database_url=url)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
@@ -102,6 +108,21 @@ def run_database(settings: Settings, port: int) -> None:
     with database_url(settings.model_copy(update={"mongodb_url": None}), port) as url:
         print(url, flush=True)
         stop.wait()
+
+
+def migrate(settings: Settings, args: argparse.Namespace) -> int:
+    """`profiles migrate ...` against the configured (or the embedded) database."""
+    if args.action == "new":
+        return run_migrate(args, settings, "")
+    with database_url(settings) as url:
+        check_database(url, settings.server_selection_timeout_ms)
+        return run_migrate(args, settings, url)
+
+
+def apply_pending_migrations(settings: Settings, url: str) -> None:
+    """Bring the embedded database up to date (non-destructive scripts only)."""
+    args = argparse.Namespace(action="up", allow_destructive=False)
+    run_migrate(args, settings, url)
 
 
 def print_token(settings: Settings, sub: str, roles: list[str], ttl: int) -> None:
@@ -124,7 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_database(settings, args.port)
         elif args.command == "token":
             print_token(settings, args.sub, args.role, args.ttl)
-    except (CommandError, MissingSecretError, EmbeddedDatabaseError) as error:
+        elif args.command == "migrate":
+            return migrate(settings, args)
+    except (CommandError, MissingSecretError, EmbeddedDatabaseError, MigrationError) as error:
         print(f"profiles: {error}", file=sys.stderr)
         return 1
     except ValidationError as error:

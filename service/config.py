@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     """Fail fast when the database is unreachable (PyMongo's default is 30 s)."""
     max_body_bytes: int = 64 * 1024
     """Request bodies above this are refused with 413: profiles are kilobytes."""
+    migration_lock_ttl_seconds: float = 60.0
+    """A crashed migration runner's lock expires this long after its last heartbeat."""
     embedded_db_port: int = 0
     """Port of the embedded database; 0 picks a free one."""
 

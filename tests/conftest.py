@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 
 from api.app import create_app
+from migrations.runner import Runner, RunOptions
 from service.config import Settings
 from service.db import Database, MongoDocument, connect
 from service.embedded import EmbeddedDatabase
@@ -56,6 +57,7 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
     """Documents bound to this test's database; dropped afterwards."""
     assert settings.mongodb_url
     database = await connect(settings.mongodb_url, settings.db_name)
+    await Runner(database.database).up(RunOptions(say=lambda line: None))
     try:
         yield database
     finally:

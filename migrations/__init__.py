@@ -1,0 +1,1 @@
+"""Versioned data migrations: the runner, the lock, and `versions/NNNN_name.py` scripts."""

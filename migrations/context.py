@@ -1,0 +1,202 @@
+"""What a migration script gets to work with: batched, resumable, fenced writes.
+
+`MigrationContext.batches` streams a collection in `_id` order, `batch_size` documents at
+a time. For each batch the script's handler plans writes and issues on a `Batch`; the
+context then commits, in one transaction: the fencing check, the bulk writes, the issues
+and the checkpoint (last `_id` done). A run killed at any instant resumes after the last
+committed checkpoint; every planned write is also idempotent on its own, so servers
+without transactions re-run safely. In a dry run nothing is written: the plans are only
+counted.
+"""
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bson import ObjectId
+from pymongo import UpdateOne
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure
+
+from migrations import collections as names
+from migrations.errors import MigrationError
+from migrations.lock import MigrationLock, now
+
+Document = dict[str, Any]
+WriteOp = Any  # a PyMongo bulk operation (InsertOne, UpdateOne, DeleteOne, ...)
+
+
+@dataclass
+class Batch:
+    """The writes and issues a handler plans for one batch, and its counters."""
+
+    session: AsyncClientSession | None
+    writes: dict[str, list[WriteOp]] = field(default_factory=dict)
+    issues: list[Document] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def write(self, collection: str, operation: WriteOp, counter: str = "written") -> None:
+        """Plan one write to `collection`, counted under `counter`."""
+        self.writes.setdefault(collection, []).append(operation)
+        self.counts[counter] += 1
+
+    def issue(self, user_id: ObjectId, field_name: str, rule: str, raw: Any) -> None:
+        """Record a value that could not be carried over (idempotent per user, field, rule)."""
+        self.issues.append({"userId": user_id, "field": field_name, "rule": rule, "raw": raw})
+        self.counts["issues"] += 1
+
+
+Handler = Callable[[list[Document], Batch], Awaitable[None]]
+
+
+class MigrationContext:
+    """The database, the options of this run, and the batch machinery, for one script."""
+
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        *,
+        version: int,
+        lock: MigrationLock | None,
+        transactions: bool,
+        dry_run: bool = False,
+        batch_size: int = 500,
+        limit: int | None = None,
+        force: bool = False,
+        progress: bool = False,
+    ) -> None:
+        self.db = db
+        self.version = version
+        self.lock = lock
+        self.transactions = transactions
+        self.dry_run = dry_run
+        self.batch_size = batch_size
+        self.limit = limit
+        self.force = force
+        self.progress = progress
+        self.stats: Counter[str] = Counter()
+        self.processed = 0
+        self.total = 0
+        self.partial = False
+        self._dry_checkpoints: dict[str, Any] = {}
+        self._started = time.monotonic()
+
+    async def _checkpoint(self, phase: str) -> Any:
+        if self.dry_run:
+            return self._dry_checkpoints.get(phase)
+        state = await self.db[names.STATE].find_one({"_id": self.version}, {"checkpoints": 1})
+        return ((state or {}).get("checkpoints") or {}).get(phase)
+
+    async def batches(self, phase: str, collection: str, query: Document, handler: Handler) -> None:
+        """Run `handler` over every document of `collection` matching `query`, in batches,
+        resuming after the checkpoint of `phase`."""
+        last = await self._checkpoint(phase)
+        remaining_total = await self.db[collection].count_documents(
+            query if last is None else {"$and": [query, {"_id": {"$gt": last}}]}
+        )
+        self.total += remaining_total
+        while True:
+            size = self.batch_size
+            if self.limit is not None:
+                size = min(size, self.limit - self.processed)
+                if size <= 0:
+                    self.partial = True
+                    return
+            outcome = await self._run_batch(phase, collection, query, handler, last, size)
+            if outcome is None:
+                return
+            last, count = outcome
+            self.processed += count
+            self._report(phase)
+
+    async def _run_batch(
+        self,
+        phase: str,
+        collection: str,
+        query: Document,
+        handler: Handler,
+        last: Any,
+        size: int,
+    ) -> tuple[Any, int] | None:
+        async def work(session: AsyncClientSession | None) -> tuple[Any, int, Counter[str]] | None:
+            bounded = query if last is None else {"$and": [query, {"_id": {"$gt": last}}]}
+            docs = (
+                await self.db[collection]
+                .find(bounded, session=session)
+                .sort("_id", 1)
+                .limit(size)
+                .to_list()
+            )
+            if not docs:
+                return None
+            batch = Batch(session=session)
+            await handler(docs, batch)
+            batch.counts["read"] += len(docs)
+            if not self.dry_run:
+                await self._commit(batch, phase, docs[-1]["_id"], session)
+            return docs[-1]["_id"], len(docs), batch.counts
+
+        try:
+            if self.transactions and not self.dry_run:
+                async with self.db.client.start_session() as session:
+                    result = await session.with_transaction(work)
+            else:
+                result = await work(None)
+        except ConnectionFailure as error:
+            raise MigrationError(f"the database stopped answering: {error}") from error
+        if result is None:
+            return None
+        new_last, count, counts = result
+        self.stats.update(counts)
+        if self.dry_run:
+            self._dry_checkpoints[phase] = new_last
+        return new_last, count
+
+    async def _commit(
+        self, batch: Batch, phase: str, last_id: Any, session: AsyncClientSession | None
+    ) -> None:
+        if self.lock is not None:
+            await self.lock.fence(session)
+        for collection, operations in batch.writes.items():
+            await self.db[collection].bulk_write(operations, ordered=True, session=session)
+        if batch.issues:
+            await self.db[names.ISSUES].bulk_write(
+                [
+                    UpdateOne(
+                        {"userId": i["userId"], "field": i["field"], "rule": i["rule"]},
+                        {"$set": {**i, "script": self.version, "recordedAt": now()}},
+                        upsert=True,
+                    )
+                    for i in batch.issues
+                ],
+                session=session,
+            )
+        counts = {f"stats.{key}": value for key, value in batch.counts.items()}
+        await self.db[names.STATE].update_one(
+            {"_id": self.version},
+            {"$set": {f"checkpoints.{phase}": last_id, "heartbeatAt": now()}, "$inc": counts},
+            upsert=True,
+            session=session,
+        )
+
+    def _report(self, phase: str) -> None:
+        if not self.progress:
+            return
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        rate = self.processed / elapsed
+        left = max(self.total - self.processed, 0)
+        eta = left / rate if rate else 0.0
+        sys.stderr.write(
+            f"\r  {self.version:04d} {phase}: {self.processed}/{self.total}"
+            f" ({rate:,.0f} docs/s, ETA {eta:,.0f}s)   "
+        )
+        sys.stderr.flush()
+
+
+def server_has_transactions(hello: Document) -> bool:
+    """True for replica-set members and mongos (they run multi-document transactions)."""
+    return bool(hello.get("setName")) or hello.get("msg") == "isdbgrid"

@@ -1,0 +1,258 @@
+"""The runner: status, up, down, and what is pending.
+
+State lives in `migration_state`, one document per script: version, name, checksum,
+status (`running`, `partial`, `applied`), applied time, duration, stats and the batch
+checkpoints. A changed checksum of an applied script is reported by `status` and stops
+`up`.
+"""
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from migrations import collections as names
+from migrations.context import MigrationContext, server_has_transactions
+from migrations.errors import MigrationError
+from migrations.lock import DEFAULT_TTL_SECONDS, MigrationLock, now
+from migrations.scripts import Script, discover
+
+Document = dict[str, Any]
+Say = Callable[[str], None]
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@dataclass
+class RunOptions:
+    """Options of `up` and `down`."""
+
+    to: int | None = None
+    dry_run: bool = False
+    batch_size: int = 500
+    limit: int | None = None
+    allow_destructive: bool = False
+    force: bool = False
+    wait_seconds: float = 0.0
+    lock_ttl: float = DEFAULT_TTL_SECONDS
+    owner: str | None = None
+    progress: bool = False
+    say: Say = field(default=_stderr)
+
+
+@dataclass(frozen=True)
+class ScriptStatus:
+    """One line of `status`."""
+
+    script: Script
+    state: str  # applied / partial / running / pending / blocked
+    applied_at: datetime | None
+    checksum_ok: bool
+    detail: str = ""
+
+
+class Runner:
+    """Runs the scripts of `migrations/versions` against one database."""
+
+    def __init__(self, db: AsyncDatabase[Document], scripts: list[Script] | None = None) -> None:
+        self.db = db
+        self.scripts = scripts if scripts is not None else discover()
+
+    async def _states(self) -> dict[int, Document]:
+        return {state["_id"]: state async for state in self.db[names.STATE].find({})}
+
+    async def _transactions(self) -> bool:
+        hello = await self.db.client.admin.command("hello")
+        return server_has_transactions(hello)
+
+    async def status(self) -> list[ScriptStatus]:
+        """Every known script and its state."""
+        states = await self._states()
+        lines: list[ScriptStatus] = []
+        blocked = False
+        for script in self.scripts:
+            state = states.get(script.version)
+            checksum_ok = state is None or state.get("checksum") == script.checksum
+            if state is None:
+                label = "blocked" if blocked else "pending"
+                detail = "destructive: needs --allow-destructive" if script.destructive else ""
+            else:
+                label = state.get("status", "applied")
+                detail = (
+                    f"{state.get('processed', 0)} of {state.get('total', 0)}"
+                    if label == "partial"
+                    else ""
+                )
+            if not checksum_ok:
+                detail = "CHECKSUM CHANGED since it was applied"
+                blocked = True
+            lines.append(
+                ScriptStatus(
+                    script, label, state.get("appliedAt") if state else None, checksum_ok, detail
+                )
+            )
+        return lines
+
+    async def pending(self, *, include_destructive: bool = False) -> list[int]:
+        """Versions not yet applied (non-destructive ones only, unless asked)."""
+        states = await self._states()
+        return [
+            s.version
+            for s in self.scripts
+            if states.get(s.version, {}).get("status") != "applied"
+            and (include_destructive or not s.destructive)
+        ]
+
+    async def up(self, options: RunOptions) -> list[Document]:
+        """Apply pending scripts in order; returns a summary per script run."""
+        states = await self._states()
+        for script in self.scripts:
+            state = states.get(script.version)
+            if (
+                state is not None
+                and state.get("checksum") != script.checksum
+                and state.get("status") == "applied"
+            ):
+                raise MigrationError(
+                    f"{script.label} changed since it was applied (checksum); restore it or"
+                    " add a new version instead"
+                )
+        todo = [
+            s
+            for s in self.scripts
+            if states.get(s.version, {}).get("status") != "applied"
+            and (options.to is None or s.version <= options.to)
+        ]
+        if not todo:
+            return []
+        transactions = await self._transactions()
+        lock = None if options.dry_run else MigrationLock(self.db, options.owner, options.lock_ttl)
+        if lock is not None:
+            await lock.acquire(options.wait_seconds)
+        summaries: list[Document] = []
+        try:
+            for script in todo:
+                if script.destructive and not options.allow_destructive:
+                    options.say(f"{script.label}: destructive, left pending (--allow-destructive)")
+                    break
+                summary = await self._apply(script, options, lock, transactions)
+                summaries.append(summary)
+                if summary["status"] != "applied":
+                    break
+        finally:
+            if lock is not None:
+                await lock.release()
+        return summaries
+
+    async def _apply(
+        self, script: Script, options: RunOptions, lock: MigrationLock | None, transactions: bool
+    ) -> Document:
+        ctx = MigrationContext(
+            self.db,
+            version=script.version,
+            lock=lock,
+            transactions=transactions,
+            dry_run=options.dry_run,
+            batch_size=options.batch_size,
+            limit=options.limit,
+            progress=options.progress,
+        )
+        if script.precondition is not None:
+            reason = await script.precondition(ctx)
+            if reason:
+                raise MigrationError(f"{script.label} cannot run: {reason}")
+        started = time.monotonic()
+        if not options.dry_run:
+            await self.db[names.STATE].update_one(
+                {"_id": script.version},
+                {
+                    "$set": {"name": script.name, "checksum": script.checksum, "status": "running"},
+                    "$setOnInsert": {"startedAt": now()},
+                },
+                upsert=True,
+            )
+        await script.up(ctx)
+        duration_ms = int((time.monotonic() - started) * 1000)
+        status = "partial" if ctx.partial else "applied"
+        if options.progress:
+            sys.stderr.write("\n")
+        if not options.dry_run:
+            await self._finish(script, ctx, status, duration_ms)
+        stats = dict(ctx.stats)
+        verb = "would change" if options.dry_run else status
+        options.say(
+            f"{script.label}: {verb} in {duration_ms} ms; "
+            + ", ".join(f"{key} {value}" for key, value in sorted(stats.items()))
+        )
+        return {
+            "version": script.version,
+            "status": status,
+            "stats": stats,
+            "durationMs": duration_ms,
+        }
+
+    async def _finish(
+        self, script: Script, ctx: MigrationContext, status: str, duration_ms: int
+    ) -> None:
+        async def record(session: Any) -> None:
+            if ctx.lock is not None:
+                await ctx.lock.fence(session)
+            update: Document = {
+                "status": status,
+                "processed": ctx.processed,
+                "total": ctx.total,
+                "durationMs": duration_ms,
+            }
+            if status == "applied":
+                update["appliedAt"] = now()
+            await self.db[names.STATE].update_one(
+                {"_id": script.version}, {"$set": update}, session=session
+            )
+
+        if ctx.transactions:
+            async with self.db.client.start_session() as session:
+                await session.with_transaction(record)
+        else:
+            await record(None)
+
+    async def down(self, options: RunOptions) -> list[Document]:
+        """Roll back applied scripts, newest first: the newest one, or all after `to`."""
+        states = await self._states()
+        applied = [s for s in reversed(self.scripts) if s.version in states]
+        todo = applied[:1] if options.to is None else [s for s in applied if s.version > options.to]
+        if not todo:
+            return []
+        transactions = await self._transactions()
+        lock = MigrationLock(self.db, options.owner, options.lock_ttl)
+        await lock.acquire(options.wait_seconds)
+        summaries: list[Document] = []
+        try:
+            for script in todo:
+                ctx = MigrationContext(
+                    self.db,
+                    version=script.version,
+                    lock=lock,
+                    transactions=transactions,
+                    batch_size=options.batch_size,
+                    force=options.force,
+                )
+                started = time.monotonic()
+                previous = states.get(script.version, {}).get("status")
+                update: Document = {"$set": {"status": "rolling back"}}
+                if previous != "rolling back":
+                    update["$unset"] = {"checkpoints": ""}  # down resumes only its own
+                await self.db[names.STATE].update_one({"_id": script.version}, update)
+                await script.down(ctx)
+                await self.db[names.STATE].delete_one({"_id": script.version})
+                duration_ms = int((time.monotonic() - started) * 1000)
+                options.say(f"{script.label}: rolled back in {duration_ms} ms; {dict(ctx.stats)}")
+                summaries.append({"version": script.version, "stats": dict(ctx.stats)})
+        finally:
+            await lock.release()
+        return summaries

@@ -1,0 +1,108 @@
+"""Finding the versioned scripts in `migrations/versions/NNNN_name.py`."""
+
+import importlib
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from migrations.checksum import script_checksum
+
+VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
+_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.py$")
+
+
+@dataclass(frozen=True)
+class Script:
+    """One migration script: version, name, checksum, and its functions."""
+
+    version: int
+    name: str
+    path: Path
+    checksum: str
+    module: ModuleType
+
+    @property
+    def destructive(self) -> bool:
+        """True for scripts that remove data (they run only with --allow-destructive)."""
+        return bool(getattr(self.module, "DESTRUCTIVE", False))
+
+    @property
+    def up(self) -> Callable[[Any], Awaitable[None]]:
+        up: Callable[[Any], Awaitable[None]] = self.module.up
+        return up
+
+    @property
+    def down(self) -> Callable[[Any], Awaitable[None]]:
+        down: Callable[[Any], Awaitable[None]] = self.module.down
+        return down
+
+    @property
+    def precondition(self) -> Callable[[Any], Awaitable[str | None]] | None:
+        check: Callable[[Any], Awaitable[str | None]] | None = getattr(
+            self.module, "precondition", None
+        )
+        return check
+
+    @property
+    def label(self) -> str:
+        """`0002_create_dancer_profiles`."""
+        return f"{self.version:04d}_{self.name}"
+
+
+def discover(directory: Path = VERSIONS_DIR, package: str = "migrations.versions") -> list[Script]:
+    """Every script of `directory`, ordered by version; duplicate versions are an error."""
+    scripts: list[Script] = []
+    for path in sorted(directory.glob("*.py")):
+        match = _FILE.match(path.name)
+        if not match:
+            continue
+        module = importlib.import_module(f"{package}.{path.stem}")
+        scripts.append(
+            Script(
+                version=int(match.group(1)),
+                name=match.group(2),
+                path=path,
+                checksum=script_checksum(path.read_text(encoding="utf-8")),
+                module=module,
+            )
+        )
+    versions = [script.version for script in scripts]
+    if len(versions) != len(set(versions)):
+        raise ValueError(f"two migration scripts share a version in {directory}")
+    return scripts
+
+
+TEMPLATE = '''"""{title}."""
+
+from migrations.context import Batch, Document, MigrationContext
+
+DESTRUCTIVE = False
+
+
+async def up(ctx: MigrationContext) -> None:
+    """Apply the change; batched, idempotent and resumable."""
+
+    async def handle(docs: list[Document], batch: Batch) -> None:
+        for doc in docs:
+            pass  # plan writes with batch.write(collection, UpdateOne(...))
+
+    await ctx.batches("main", "users", {{}}, handle)
+
+
+async def down(ctx: MigrationContext) -> None:
+    """Undo `up` exactly."""
+'''
+
+
+def new_script(name: str, directory: Path = VERSIONS_DIR) -> Path:
+    """Write a template for the next version and return its path."""
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    if not slug:
+        raise ValueError("give the migration a name of letters and digits")
+    versions = [int(m.group(1)) for p in directory.glob("*.py") if (m := _FILE.match(p.name))]
+    path = directory / f"{max(versions, default=0) + 1:04d}_{slug}.py"
+    path.write_text(TEMPLATE.format(title=name.strip().capitalize()), encoding="utf-8")
+    return path

@@ -1,0 +1,111 @@
+"""Verify (plan 5.1): every legacy profile field against its primary profile.
+
+A legacy value is mapped with the migration's rules (`legacy_mapping`) and compared
+with the profile's value, exactly (an int is not a float). Values recorded in the
+issues collection are not mismatches. A write that reached the legacy fields without
+going through the service shows up as a mismatch.
+"""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from bson import ObjectId
+from pymongo.asynchronous.database import AsyncDatabase
+
+from migrations import collections as names
+from migrations.legacy_mapping import (
+    PROFILE_FIELDS,
+    map_legacy_profile,
+    normalise_profile_type,
+)
+from migrations.values import same_value
+
+Document = dict[str, Any]
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One field whose legacy and profile values disagree."""
+
+    user_id: ObjectId
+    field: str
+    legacy: Any
+    profile: Any
+
+    def describe(self) -> str:
+        """One line for a person."""
+        return (
+            f"user {self.user_id} {self.field}: legacy {self.legacy!r} != profile {self.profile!r}"
+        )
+
+
+async def _legacy_users(db: AsyncDatabase[Document]) -> AsyncIterator[list[Document]]:
+    last: ObjectId | None = None
+    while True:
+        query: Document = {"profileType": {"$exists": True}}
+        if last is not None:
+            query["_id"] = {"$gt": last}
+        batch = await db[names.USERS].find(query).sort("_id", 1).limit(BATCH).to_list()
+        if not batch:
+            return
+        last = batch[-1]["_id"]
+        yield batch
+
+
+async def _recorded_issues(
+    db: AsyncDatabase[Document], user_ids: list[ObjectId]
+) -> set[tuple[Any, ...]]:
+    found = db[names.ISSUES].find({"userId": {"$in": user_ids}})
+    return {
+        (issue["userId"], issue["field"], issue["rule"], repr(issue.get("raw")))
+        async for issue in found
+    }
+
+
+async def find_mismatches(db: AsyncDatabase[Document]) -> list[Mismatch]:
+    """Every mismatch between legacy user fields and primary profiles."""
+    mismatches: list[Mismatch] = []
+    async for users in _legacy_users(db):
+        ids = [user["_id"] for user in users]
+        recorded = await _recorded_issues(db, ids)
+        profiles: dict[tuple[str, ObjectId], Document] = {}
+        for profile_type, collection in names.PROFILE_COLLECTIONS.items():
+            async for profile in db[collection].find({"userId": {"$in": ids}}):
+                profiles[(profile_type, profile["userId"])] = profile
+        for user in users:
+            mismatches.extend(_compare_user(user, profiles, recorded))
+    return mismatches
+
+
+def _compare_user(
+    user: Document, profiles: dict[tuple[str, ObjectId], Document], recorded: set[tuple[Any, ...]]
+) -> list[Mismatch]:
+    profile_type = normalise_profile_type(user.get("profileType"))
+    if profile_type is None:
+        if (
+            user["_id"],
+            "profileType",
+            "profile-type-unrecognised",
+            repr(user.get("profileType")),
+        ) in recorded:
+            return []
+        return [Mismatch(user["_id"], "profileType", user.get("profileType"), None)]
+    profile = profiles.get((profile_type, user["_id"]))
+    if profile is None:
+        return [Mismatch(user["_id"], f"{profile_type} profile", "expected", None)]
+    expected, issues = map_legacy_profile(user, profile_type)
+    found: list[Mismatch] = []
+    for issue in issues:
+        if (user["_id"], issue.field, issue.rule, repr(issue.raw)) not in recorded:
+            found.append(Mismatch(user["_id"], issue.field, issue.raw, f"unrecorded {issue.rule}"))
+    skipped = {issue.field for issue in issues}
+    for field in PROFILE_FIELDS[profile_type]:
+        if field in skipped and field not in expected:
+            continue
+        if not same_value(expected.get(field), profile.get(field)):
+            found.append(Mismatch(user["_id"], field, user.get(field), profile.get(field)))
+    if not profile.get("isPrimary"):
+        found.append(Mismatch(user["_id"], "isPrimary", True, profile.get("isPrimary")))
+    return found

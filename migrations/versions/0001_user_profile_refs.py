@@ -1,0 +1,115 @@
+"""Users gain profile references; the collections get their indexes (plan 2.2).
+
+The `activeProfileType`, `activeDancerId` and `activeChoreographerId` fields are set per
+user by the backfill scripts (0002, 0003); this script creates the indexes every later
+step relies on. `authId` must be unique: duplicates are recorded in the issues
+collection first and stop the migration with a clear message, since the service cannot
+tell such accounts apart.
+"""
+
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from migrations.context import MigrationContext
+from migrations.errors import MigrationError
+from migrations.lock import now
+
+DESTRUCTIVE = False
+
+PROFILE_INDEXES = [
+    IndexModel([("userId", ASCENDING)], name="userId_unique", unique=True),
+    IndexModel([("userId", ASCENDING), ("isActive", ASCENDING)], name="userId_isActive"),
+    IndexModel(
+        [("listed", ASCENDING), ("completeness", DESCENDING), ("_id", ASCENDING)],
+        name="listed_completeness",
+    ),
+    IndexModel(
+        [
+            ("listed", ASCENDING),
+            ("searchTokens", ASCENDING),
+            ("completeness", DESCENDING),
+            ("_id", ASCENDING),
+        ],
+        name="search_tokens",
+    ),
+]
+INDEXES: dict[str, list[IndexModel]] = {
+    "users": [IndexModel([("authId", ASCENDING)], name="authId_unique", unique=True)],
+    "dancers": PROFILE_INDEXES,
+    "choreographers": [
+        *PROFILE_INDEXES,
+        IndexModel(
+            [
+                ("verified", ASCENDING),
+                ("listed", ASCENDING),
+                ("completeness", DESCENDING),
+                ("_id", ASCENDING),
+            ],
+            name="verified_listed_completeness",
+        ),
+    ],
+    "projects": [
+        IndexModel([("userId", ASCENDING)], name="userId"),
+        IndexModel([("profileId", ASCENDING)], name="profileId"),
+    ],
+    "training": [
+        IndexModel([("userId", ASCENDING)], name="userId"),
+        IndexModel([("profileId", ASCENDING)], name="profileId"),
+    ],
+    "migration_issues": [
+        IndexModel(
+            [("userId", ASCENDING), ("field", ASCENDING), ("rule", ASCENDING)],
+            name="user_field_rule_unique",
+            unique=True,
+        ),
+        IndexModel([("script", ASCENDING)], name="script"),
+    ],
+}
+
+
+async def _record_duplicate_auth_ids(ctx: MigrationContext) -> int:
+    pipeline: list[dict[str, Any]] = [
+        {"$group": {"_id": "$authId", "ids": {"$push": "$_id"}, "count": {"$sum": 1}}},
+        {"$match": {"count": {"$gt": 1}}},
+    ]
+    duplicates = await (await ctx.db["users"].aggregate(pipeline)).to_list()
+    for duplicate in duplicates:
+        for user_id in duplicate["ids"]:
+            await ctx.db["migration_issues"].update_one(
+                {"userId": user_id, "field": "authId", "rule": "duplicate-authId"},
+                {"$set": {"raw": duplicate["_id"], "script": ctx.version, "recordedAt": now()}},
+                upsert=True,
+            )
+    return len(duplicates)
+
+
+async def up(ctx: MigrationContext) -> None:
+    """Create the indexes (after recording any duplicate `authId`)."""
+    if ctx.dry_run:
+        ctx.stats["indexes"] = sum(len(models) for models in INDEXES.values())
+        return
+    await ctx.db["migration_issues"].create_indexes(INDEXES["migration_issues"])
+    duplicates = await _record_duplicate_auth_ids(ctx)
+    if duplicates:
+        raise MigrationError(
+            f"{duplicates} authId values are shared by several users; they are recorded in"
+            " migration_issues (rule duplicate-authId); merge or remove them, then re-run"
+        )
+    for collection, models in INDEXES.items():
+        await ctx.db[collection].create_indexes(models)
+        ctx.stats["indexes"] += len(models)
+
+
+async def down(ctx: MigrationContext) -> None:
+    """Drop the indexes this script created."""
+    existing_collections = set(await ctx.db.list_collection_names())
+    for collection, models in INDEXES.items():
+        if collection not in existing_collections:
+            continue
+        names = {info["name"] async for info in await ctx.db[collection].list_indexes()}
+        for model in models:
+            name = model.document["name"]
+            if name in names:
+                await ctx.db[collection].drop_index(name)
+                ctx.stats["indexes dropped"] += 1

@@ -1,0 +1,95 @@
+"""Remove the legacy profile fields from users (plan 5.2). DESTRUCTIVE.
+
+Runs only with `--allow-destructive`, and only when verify reports zero mismatches.
+Every value it removes is first copied, in the same batch transaction, into
+`legacy_user_backup` (one document per user, values as stored); `down` restores them
+from there, exactly. Dual write is switched off and reads go to the profiles, since the
+legacy fields no longer exist.
+"""
+
+from pymongo import DeleteOne, UpdateOne
+
+from migrations import collections as names
+from migrations.context import Batch, Document, MigrationContext
+from migrations.lock import now
+from migrations.verify import find_mismatches
+
+DESTRUCTIVE = True
+
+LEGACY_FIELDS = (
+    "profileType",
+    "displayName",
+    "bio",
+    "headshots",
+    "attributes",
+    "sizing",
+    "resume",
+    "links",
+    "sagAftraId",
+    "companyName",
+    "workLocation",
+    "training",
+    "representationStatus",
+    "representation",
+    "searchPattern",
+)
+FLAGS = "feature_flags"
+
+
+async def precondition(ctx: MigrationContext) -> str | None:
+    """Refuse while verify finds mismatches."""
+    mismatches = await find_mismatches(ctx.db)
+    if mismatches:
+        return f"verify reports {len(mismatches)} mismatches; run `profiles migrate verify`"
+    return None
+
+
+async def up(ctx: MigrationContext) -> None:
+    """Back up, then remove, every legacy profile field of every user."""
+
+    async def handle(users: list[Document], batch: Batch) -> None:
+        for user in users:
+            fields = {name: user[name] for name in LEGACY_FIELDS if name in user}
+            batch.write(
+                names.LEGACY_BACKUP,
+                UpdateOne(
+                    {"_id": user["_id"]},
+                    {"$set": {"fields": fields, "backedUpAt": now()}},
+                    upsert=True,
+                ),
+                "users backed up",
+            )
+            batch.write(
+                names.USERS,
+                UpdateOne({"_id": user["_id"]}, {"$unset": dict.fromkeys(fields, "")}),
+                "users stripped",
+            )
+
+    query = {"$or": [{name: {"$exists": True}} for name in LEGACY_FIELDS]}
+    await ctx.batches("users", names.USERS, query, handle)
+    if not ctx.dry_run:
+        await ctx.db[FLAGS].update_one(
+            {"_id": "rollout"},
+            {"$set": {"dualWrite": False, "readSource": "profiles", "updatedAt": now()}},
+            upsert=True,
+        )
+
+
+async def down(ctx: MigrationContext) -> None:
+    """Put every backed-up value back on its user and switch dual write on again."""
+
+    async def handle(backups: list[Document], batch: Batch) -> None:
+        for backup in backups:
+            batch.write(
+                names.USERS,
+                UpdateOne({"_id": backup["_id"]}, {"$set": backup["fields"]}),
+                "users restored",
+            )
+            batch.write(names.LEGACY_BACKUP, DeleteOne({"_id": backup["_id"]}), "backups removed")
+
+    await ctx.batches("down:users", names.LEGACY_BACKUP, {}, handle)
+    await ctx.db[FLAGS].update_one(
+        {"_id": "rollout"},
+        {"$set": {"dualWrite": True, "readSource": "legacy", "updatedAt": now()}},
+        upsert=True,
+    )
