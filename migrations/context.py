@@ -68,6 +68,7 @@ class MigrationContext:
         limit: int | None = None,
         force: bool = False,
         progress: bool = False,
+        session: AsyncClientSession | None = None,
     ) -> None:
         self.db = db
         self.version = version
@@ -78,6 +79,7 @@ class MigrationContext:
         self.limit = limit
         self.force = force
         self.progress = progress
+        self.session = session
         self.stats: Counter[str] = Counter()
         self.processed = 0
         self.total = 0
@@ -141,7 +143,9 @@ class MigrationContext:
             return docs[-1]["_id"], len(docs), batch.counts
 
         try:
-            if self.transactions and not self.dry_run:
+            if self.transactions and not self.dry_run and self.session is not None:
+                result = await self.session.with_transaction(work)
+            elif self.transactions and not self.dry_run:
                 async with self.db.client.start_session() as session:
                     result = await session.with_transaction(work)
             else:

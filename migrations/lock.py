@@ -14,6 +14,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bson import Binary
 from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
@@ -53,22 +54,22 @@ class MigrationLock:
         self._heartbeat: asyncio.Task[None] | None = None
         self.lost = False
 
-    async def acquire(self, wait_seconds: float = 0.0) -> int:
+    async def acquire(self, wait_seconds: float = 0.0, lsid: Any = None) -> int:
         """Take the lock (waiting up to `wait_seconds` for it), start the heartbeat and
         return the fencing token; `LockHeldError` when another runner keeps it."""
         deadline = asyncio.get_running_loop().time() + wait_seconds
         while True:
             try:
-                return await self._try_acquire()
+                return await self._try_acquire(lsid)
             except LockHeldError:
                 if asyncio.get_running_loop().time() >= deadline:
                     raise
                 await asyncio.sleep(min(1.0, max(0.05, self.ttl / 10)))
 
-    async def _try_acquire(self) -> int:
+    async def _try_acquire(self, lsid: Any) -> int:
         moment = now()
         try:
-            held = await self.collection.find_one_and_update(
+            previous = await self.collection.find_one_and_update(
                 {"_id": LOCK_ID, "$or": [{"expiresAt": {"$lt": moment}}, {"owner": None}]},
                 {
                     "$set": {
@@ -76,11 +77,12 @@ class MigrationLock:
                         "acquiredAt": moment,
                         "heartbeatAt": moment,
                         "expiresAt": moment + timedelta(seconds=self.ttl),
+                        "lsid": lsid,
                     },
                     "$inc": {"token": 1},
                 },
                 upsert=True,
-                return_document=ReturnDocument.AFTER,
+                return_document=ReturnDocument.BEFORE,
             )
         except DuplicateKeyError:
             current = await self.collection.find_one({"_id": LOCK_ID}) or {}
@@ -88,9 +90,14 @@ class MigrationLock:
                 f"the migration lock is held by {current.get('owner')} until"
                 f" {current.get('expiresAt')} (use --wait SECONDS to wait for it)"
             ) from None
-        if held is None:
-            raise LockHeldError("the migration lock could not be taken; retry")
-        self.token = int(held["token"])
+        self.token = int((previous or {}).get("token", 0)) + 1
+        if previous and previous.get("owner") and previous.get("lsid"):
+            # The former holder died or stalled: abort the transaction it may have left
+            # open, instead of waiting for the server to reap it.
+            with contextlib.suppress(PyMongoError, ValueError, TypeError):
+                await self.collection.database.client.admin.command(
+                    {"killSessions": [_as_binary_lsid(previous["lsid"])]}
+                )
         self._heartbeat = asyncio.create_task(self._beat())
         return self.token
 
@@ -143,6 +150,14 @@ class MigrationLock:
                     {"$set": {"owner": None, "expiresAt": now()}},
                 )
             self.token = None
+
+
+def _as_binary_lsid(lsid: Any) -> dict[str, Any]:
+    """A stored session id, as the `killSessions` command takes it."""
+    value = lsid.get("id") if isinstance(lsid, dict) else None
+    if isinstance(value, uuid.UUID):
+        value = Binary.from_uuid(value)
+    return {"id": value}
 
 
 async def lock_status(db: AsyncDatabase[dict[str, Any]]) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations import collections as names
@@ -132,26 +133,33 @@ class Runner:
         if not todo:
             return []
         transactions = await self._transactions()
+        session = self.db.client.start_session()
         lock = None if options.dry_run else MigrationLock(self.db, options.owner, options.lock_ttl)
         if lock is not None:
-            await lock.acquire(options.wait_seconds)
+            await lock.acquire(options.wait_seconds, session.session_id)
         summaries: list[Document] = []
         try:
             for script in todo:
                 if script.destructive and not options.allow_destructive:
                     options.say(f"{script.label}: destructive, left pending (--allow-destructive)")
                     break
-                summary = await self._apply(script, options, lock, transactions)
+                summary = await self._apply(script, options, lock, transactions, session)
                 summaries.append(summary)
                 if summary["status"] != "applied":
                     break
         finally:
             if lock is not None:
                 await lock.release()
+            await session.end_session()
         return summaries
 
     async def _apply(
-        self, script: Script, options: RunOptions, lock: MigrationLock | None, transactions: bool
+        self,
+        script: Script,
+        options: RunOptions,
+        lock: MigrationLock | None,
+        transactions: bool,
+        session: AsyncClientSession,
     ) -> Document:
         ctx = MigrationContext(
             self.db,
@@ -162,6 +170,7 @@ class Runner:
             batch_size=options.batch_size,
             limit=options.limit,
             progress=options.progress,
+            session=session,
         )
         if script.precondition is not None:
             reason = await script.precondition(ctx)
@@ -215,9 +224,8 @@ class Runner:
                 {"_id": script.version}, {"$set": update}, session=session
             )
 
-        if ctx.transactions:
-            async with self.db.client.start_session() as session:
-                await session.with_transaction(record)
+        if ctx.transactions and ctx.session is not None:
+            await ctx.session.with_transaction(record)
         else:
             await record(None)
 
@@ -229,8 +237,9 @@ class Runner:
         if not todo:
             return []
         transactions = await self._transactions()
+        session = self.db.client.start_session()
         lock = MigrationLock(self.db, options.owner, options.lock_ttl)
-        await lock.acquire(options.wait_seconds)
+        await lock.acquire(options.wait_seconds, session.session_id)
         summaries: list[Document] = []
         try:
             for script in todo:
@@ -241,6 +250,7 @@ class Runner:
                     transactions=transactions,
                     batch_size=options.batch_size,
                     force=options.force,
+                    session=session,
                 )
                 started = time.monotonic()
                 previous = states.get(script.version, {}).get("status")
@@ -255,4 +265,5 @@ class Runner:
                 summaries.append({"version": script.version, "stats": dict(ctx.stats)})
         finally:
             await lock.release()
+            await session.end_session()
         return summaries

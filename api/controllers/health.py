@@ -1,12 +1,11 @@
 """Liveness and readiness probes (no auth)."""
 
 from litestar import Controller, Request, get
-from litestar.exceptions import HTTPException
-from pymongo.errors import PyMongoError
 
 from api.errors import problem_responses
 from api.schemas.responses import Health
 from service.db import Database
+from service.readiness import check_ready
 
 
 class HealthController(Controller):
@@ -19,14 +18,11 @@ class HealthController(Controller):
 
     @get(
         "/ready",
-        summary="The database answers",
+        summary="The database answers and no migration is pending",
         exclude_from_auth=True,
         responses=problem_responses(),
     )
     async def ready(self, request: Request) -> Health:  # type: ignore[type-arg]
         database: Database = request.app.state.database
-        try:
-            await database.ping()
-        except PyMongoError as error:
-            raise HTTPException(status_code=503, detail="the database does not answer") from error
+        await check_ready(database)
         return Health(status="ready")

@@ -2,6 +2,10 @@
 
 from typing import Any
 
+from pymongo import AsyncMongoClient
+
+from service.config import Settings
+from service.db import MongoDocument
 from tests.helpers import Client
 
 
@@ -31,3 +35,16 @@ async def test_openapi_documents_every_operation_schema_and_error(client: Client
                 assert operation["responses"]["422"]["content"].get("application/problem+json")
     patch = schema["paths"]["/v1/dancers/{profile_id}"]["patch"]
     assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"])
+
+
+async def test_ready_is_503_while_a_migration_is_pending(
+    client: Client, raw_client: AsyncMongoClient[MongoDocument], settings: Settings
+) -> None:
+    await raw_client[settings.db_name].migration_state.update_one(
+        {"_id": 3}, {"$set": {"status": "partial"}}
+    )
+    response = await client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "0003" in response.json()["detail"]
+    assert response.json()["pendingMigrations"] == [3]

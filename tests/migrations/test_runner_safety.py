@@ -1,0 +1,183 @@
+"""The runner's safety: lock, fencing, kill -9 and resume, dry run, checksums, destructive."""
+
+import asyncio
+import dataclasses
+import os
+import signal
+import sys
+import time
+from asyncio.subprocess import DEVNULL, PIPE
+
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+
+from migrations.context import MigrationContext
+from migrations.errors import LockHeldError, LockLostError, MigrationError
+from migrations.lock import MigrationLock
+from migrations.profile_backfill import backfill_profiles
+from migrations.runner import Runner, RunOptions
+from migrations.verify import find_mismatches
+from service.config import Settings
+from service.db import MongoDocument
+from tests.migrations.legacy_data import load_legacy, snapshot
+
+Db = AsyncDatabase[MongoDocument]
+
+
+def options(**overrides: object) -> RunOptions:
+    return dataclasses.replace(RunOptions(say=lambda line: None, batch_size=50), **overrides)
+
+
+async def everything(db: Db) -> dict[str, object]:
+    return {name: await snapshot(db, name) for name in sorted(await db.list_collection_names())}
+
+
+async def test_dry_run_writes_nothing_and_takes_no_lock(legacy_db: Db) -> None:
+    await load_legacy(legacy_db)
+    before = await everything(legacy_db)
+    summaries = await Runner(legacy_db).up(options(dry_run=True))
+    by_version = {s["version"]: s["stats"] for s in summaries}
+    assert by_version[2]["profiles created"] == 228
+    assert by_version[3]["profiles created"] == 34
+    assert by_version[2]["issues"] > 0
+    assert await everything(legacy_db) == before
+    assert "migration_lock" not in await legacy_db.list_collection_names()
+
+
+async def test_a_held_lock_stops_a_second_runner_and_wait_waits(legacy_db: Db) -> None:
+    await load_legacy(legacy_db)
+    holder = MigrationLock(legacy_db, owner="first", ttl=30)
+    await holder.acquire()
+    with pytest.raises(LockHeldError, match="held by first"):
+        await Runner(legacy_db).up(options())
+    assert await legacy_db.dancers.count_documents({}) == 0
+
+    async def release_soon() -> None:
+        await asyncio.sleep(0.5)
+        await holder.release()
+
+    releaser = asyncio.create_task(release_soon())
+    summaries = await Runner(legacy_db).up(options(wait_seconds=10))
+    await releaser
+    assert [s["version"] for s in summaries] == [1, 2, 3, 4]
+
+
+async def test_an_expired_lock_is_taken_over_and_its_stalled_holder_cannot_write(
+    legacy_db: Db,
+) -> None:
+    await load_legacy(legacy_db)
+    await Runner(legacy_db).up(options(to=1))
+    stalled = MigrationLock(legacy_db, owner="stalled", ttl=0.4)
+    first_token = await stalled.acquire()
+    assert stalled._heartbeat is not None
+    stalled._heartbeat.cancel()  # the process stalls: no more heartbeats
+    await asyncio.sleep(0.6)
+    successor = MigrationLock(legacy_db, owner="successor", ttl=30)
+    assert await successor.acquire() > first_token
+
+    ctx = MigrationContext(legacy_db, version=2, lock=stalled, transactions=True, batch_size=20)
+    with pytest.raises(LockLostError):
+        await backfill_profiles(ctx, "dancer")
+    assert await legacy_db.dancers.count_documents({}) == 0
+    await successor.release()
+
+
+async def test_a_changed_applied_script_blocks_up_and_shows_in_status(legacy_db: Db) -> None:
+    runner = Runner(legacy_db)
+    await runner.up(options(to=2))
+    changed = [
+        dataclasses.replace(script, checksum="0" * 64) if script.version == 2 else script
+        for script in runner.scripts
+    ]
+    edited = Runner(legacy_db, changed)
+    status = {line.script.version: line for line in await edited.status()}
+    assert status[2].checksum_ok is False and "CHECKSUM" in status[2].detail
+    assert status[3].state == "blocked"
+    with pytest.raises(MigrationError, match="changed since it was applied"):
+        await edited.up(options())
+    assert await legacy_db.migration_state.count_documents({"_id": 3}) == 0
+
+
+async def test_the_destructive_step_refuses_while_verify_fails_and_down_restores(
+    legacy_db: Db,
+) -> None:
+    await load_legacy(legacy_db)
+    runner = Runner(legacy_db)
+    await runner.up(options())
+    assert await runner.up(options()) == []  # destructive stays pending without the flag
+    user = await legacy_db.users.find_one({"profileType": "dancer"})
+    assert user is not None
+    await legacy_db.users.update_one(
+        {"_id": user["_id"]}, {"$set": {"bio": "written by an old release"}}
+    )
+    assert len(await find_mismatches(legacy_db)) == 1
+    before = await snapshot(legacy_db, "users")
+    with pytest.raises(MigrationError, match="1 mismatches"):
+        await runner.up(options(allow_destructive=True))
+    assert await snapshot(legacy_db, "users") == before
+
+    await legacy_db.dancers.update_one(
+        {"userId": user["_id"]}, {"$set": {"bio": "written by an old release"}}
+    )
+    assert await find_mismatches(legacy_db) == []
+    await runner.up(options(allow_destructive=True))
+    stripped = await legacy_db.users.find_one({"_id": user["_id"]})
+    assert stripped is not None and "bio" not in stripped and "headshots" not in stripped
+    assert stripped["authId"] == user["authId"] and "_creationTime" in stripped
+    assert await legacy_db.legacy_user_backup.count_documents({}) == 262
+
+    await runner.down(options())
+    assert await snapshot(legacy_db, "users") == before
+    assert await legacy_db.legacy_user_backup.count_documents({}) == 0
+
+
+async def test_down_refuses_to_lose_changes_made_through_the_service(legacy_db: Db) -> None:
+    await load_legacy(legacy_db)
+    runner = Runner(legacy_db)
+    await runner.up(options())
+    await legacy_db.choreographers.update_one({}, {"$set": {"bio": "new"}, "$inc": {"version": 1}})
+    with pytest.raises(MigrationError, match="changed through the service"):
+        await runner.down(options(to=0))
+    assert await legacy_db.choreographers.count_documents({}) == 34
+    await runner.down(options(to=0, force=True))
+    assert await legacy_db.choreographers.count_documents({}) == 0
+
+
+async def test_a_runner_killed_mid_batch_resumes_without_loss_or_duplicates(
+    legacy_db: Db, settings: Settings
+) -> None:
+    await load_legacy(legacy_db)
+    env = {
+        **os.environ,
+        "PROFILES_MONGODB_URL": settings.mongodb_url or "",
+        "PROFILES_DB_NAME": settings.db_name,
+        "PROFILES_JWT_SECRET": "not-used-here",
+        "PROFILES_MIGRATION_LOCK_TTL_SECONDS": "2",
+    }
+    command = ["-m", "service.cli", "migrate", "up", "--to", "3", "--batch-size", "10"]
+    victim = await asyncio.create_subprocess_exec(
+        sys.executable, *command, env=env, stdout=DEVNULL, stderr=DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        state = await legacy_db.migration_state.find_one(
+            {"_id": 2, "checkpoints.users": {"$exists": True}}
+        )
+        if state is not None:
+            break
+        await asyncio.sleep(0.05)
+    victim.send_signal(signal.SIGKILL)
+    await victim.wait()
+    assert await legacy_db.dancers.count_documents({}) < 228, "killed too late to test resume"
+
+    rerun = await asyncio.create_subprocess_exec(
+        sys.executable, *command, "--wait", "20", env=env, stdout=DEVNULL, stderr=PIPE
+    )
+    _, errors = await asyncio.wait_for(rerun.communicate(), timeout=240)
+    assert rerun.returncode == 0, errors.decode()
+    assert await legacy_db.dancers.count_documents({}) == 228
+    assert await legacy_db.choreographers.count_documents({}) == 34
+    assert len(await legacy_db.dancers.distinct("userId")) == 228
+    assert await find_mismatches(legacy_db) == []
+    issues = await legacy_db.migration_issues.find({}).to_list()
+    assert len({(i["userId"], i["field"], i["rule"]) for i in issues}) == len(issues)
