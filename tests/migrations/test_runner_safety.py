@@ -7,6 +7,7 @@ import signal
 import sys
 import time
 from asyncio.subprocess import DEVNULL, PIPE
+from typing import Any
 
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
@@ -24,7 +25,7 @@ from tests.migrations.legacy_data import load_legacy, snapshot
 Db = AsyncDatabase[MongoDocument]
 
 
-def options(**overrides: object) -> RunOptions:
+def options(**overrides: Any) -> RunOptions:
     return dataclasses.replace(RunOptions(say=lambda line: None, batch_size=50), **overrides)
 
 
