@@ -1,0 +1,148 @@
+"""Dirtier legacy data than the sample: every LEGACY.md rule, applied to anything of its
+kind, and every value that cannot be mapped recorded, never dropped silently."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo.asynchronous.database import AsyncDatabase
+
+from migrations.runner import Runner, RunOptions
+from migrations.verify import find_mismatches
+from service.db import MongoDocument
+
+Db = AsyncDatabase[MongoDocument]
+
+
+def legacy_user(**fields: Any) -> MongoDocument:
+    oid = ObjectId()
+    return {
+        "_id": oid,
+        "authId": f"auth-{oid}",
+        "email": f"{oid}@example.test",
+        "fullName": "Dirty Data",
+        "updatedAt": datetime(2024, 1, 2, tzinfo=UTC),
+        "onboardingComplete": True,
+        **fields,
+    }
+
+
+async def migrate(db: Db, users: list[MongoDocument]) -> None:
+    await db.users.insert_many(users)
+    await Runner(db).up(RunOptions(batch_size=3, say=lambda line: None))
+
+
+async def profile_of(db: Db, user: MongoDocument, kind: str) -> MongoDocument:
+    profile = await db[f"{kind}s"].find_one({"userId": user["_id"]})
+    assert profile is not None, user
+    return profile
+
+
+async def issues_of(db: Db, user: MongoDocument) -> set[tuple[str, str]]:
+    return {
+        (i["field"], i["rule"]) async for i in db.migration_issues.find({"userId": user["_id"]})
+    }
+
+
+async def test_profile_types_in_any_casing_and_unknown_ones(legacy_db: Db) -> None:
+    users = [
+        legacy_user(profileType="  DANCER\t", displayName="A"),
+        legacy_user(profileType="Choreographer ", displayName="B", onboardingComplete=False),
+        legacy_user(profileType="teacher", displayName="C"),
+        legacy_user(profileType=7, displayName="D"),
+        legacy_user(displayName="never picked"),
+    ]
+    await migrate(legacy_db, users)
+    assert (await profile_of(legacy_db, users[0], "dancer"))["listed"] is True
+    assert (await profile_of(legacy_db, users[1], "choreographer"))["listed"] is False
+    for user in users[2:4]:
+        assert await issues_of(legacy_db, user) == {("profileType", "profile-type-unrecognised")}
+    assert await legacy_db.dancers.count_documents({}) == 1
+    assert await legacy_db.choreographers.count_documents({}) == 1
+    assert await issues_of(legacy_db, users[4]) == set()
+    assert await find_mismatches(legacy_db) == []
+
+
+async def test_heights_work_locations_lists_and_empty_strings(legacy_db: Db) -> None:
+    users = [
+        legacy_user(profileType="dancer", attributes={"height": "5'11\"", "gender": "f"}),
+        legacy_user(profileType="dancer", attributes={"height": "6'0"}),
+        legacy_user(profileType="dancer", attributes={"height": 67}),
+        legacy_user(profileType="dancer", attributes={"height": 70.5}),
+        legacy_user(profileType="dancer", attributes={"height": "170 cm", "hairColor": "red"}),
+        legacy_user(profileType="dancer", attributes={"height": "5'13\""}),
+        legacy_user(
+            profileType="dancer",
+            workLocation=" Berlin, ,New York ,",
+            headshots=None,
+            links=None,
+            training=None,
+            sagAftraId="",
+            representationStatus=" SEEKING ",
+        ),
+        legacy_user(profileType="dancer", representationStatus="Repped?", companyName="Oops Inc"),
+        legacy_user(profileType="choreographer", companyName="", sizing={"shirt": "M"}),
+    ]
+    await migrate(legacy_db, users)
+    heights = [
+        (await profile_of(legacy_db, user, "dancer"))["attributes"].get("height")
+        for user in users[:6]
+    ]
+    assert heights == [
+        {"feet": 5, "inches": 11},
+        {"feet": 6, "inches": 0},
+        {"feet": 5, "inches": 7},
+        {"feet": 5, "inches": 10.5},
+        None,
+        None,
+    ]
+    assert (await profile_of(legacy_db, users[4], "dancer"))["attributes"]["hairColor"] == "red"
+    for user in users[4:6]:
+        assert ("attributes.height", "height-unrecognised") in await issues_of(legacy_db, user)
+    tidy = await profile_of(legacy_db, users[6], "dancer")
+    assert tidy["workLocation"] == ["Berlin", "New York"]
+    assert (tidy["headshots"], tidy["links"], tidy["training"]) == ([], [], [])
+    assert tidy["sagAftraId"] is None and tidy["representationStatus"] == "seeking"
+    odd = await profile_of(legacy_db, users[7], "dancer")
+    assert "representationStatus" not in odd or odd["representationStatus"] is None
+    assert await issues_of(legacy_db, users[7]) == {
+        ("representationStatus", "representation-status-unrecognised"),
+        ("companyName", "field-not-for-type"),
+    }
+    choreographer = await profile_of(legacy_db, users[8], "choreographer")
+    assert choreographer["companyName"] is None and "sizing" not in choreographer
+    assert await issues_of(legacy_db, users[8]) == {("sizing", "field-not-for-type")}
+    assert await find_mismatches(legacy_db) == []
+
+
+async def test_headshot_positions_long_bios_timestamps_and_unloadable_values(legacy_db: Db) -> None:
+    shots = [
+        {"storageId": "a", "url": "u", "position": 3},
+        {"storageId": "b", "url": "u", "position": 1},
+        {"storageId": "c", "url": "u", "position": 1},
+        {"storageId": "d", "url": "u"},
+    ]
+    bio = "x" * 12_000
+    no_created = legacy_user(profileType="dancer", headshots=shots, bio=bio, _creationTime=1.7e12)
+    only_oid = legacy_user(profileType="dancer", displayName=12345, sizing={"shoe": [9]})
+    only_oid.pop("updatedAt")
+    await migrate(legacy_db, [no_created, only_oid])
+    profile = await profile_of(legacy_db, no_created, "dancer")
+    assert [(h["storageId"], h["position"]) for h in profile["headshots"]] == [
+        ("a", 2),
+        ("b", 0),
+        ("c", 1),
+        ("d", 3),
+    ]
+    assert profile["bio"] == bio
+    assert profile["createdAt"] == datetime.fromtimestamp(1.7e9, UTC)
+    other = await profile_of(legacy_db, only_oid, "dancer")
+    assert other["createdAt"] == only_oid["_id"].generation_time
+    assert "displayName" not in other and "sizing" not in other
+    assert await issues_of(legacy_db, only_oid) == {
+        ("displayName", "not-loadable-by-profile-model"),
+        ("sizing", "not-loadable-by-profile-model"),
+    }
+    stored = await legacy_db.users.find_one({"_id": no_created["_id"]})
+    assert stored is not None and isinstance(stored["_creationTime"], float)
+    assert "createdAt" not in stored
