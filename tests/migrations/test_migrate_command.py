@@ -1,0 +1,94 @@
+"""`profiles migrate ...` as the deploy pipeline runs it: output and exit codes."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from bson import json_util
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from service.cli import main
+from service.config import Settings
+from tests.fixtures import LEGACY_SMALL
+
+SyncDb = Database[dict[str, object]]
+
+
+@pytest.fixture
+def sync_db(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[SyncDb]:
+    """The test database with the legacy sample, and the environment pointing at it."""
+    assert settings.mongodb_url
+    monkeypatch.setenv("PROFILES_MONGODB_URL", settings.mongodb_url)
+    monkeypatch.setenv("PROFILES_DB_NAME", settings.db_name)
+    monkeypatch.setenv("PROFILES_JWT_SECRET", "unused")
+    client: MongoClient[dict[str, object]] = MongoClient(settings.mongodb_url, tz_aware=True)
+    db = client[settings.db_name]
+    for name in ("users", "projects", "training"):
+        lines = (LEGACY_SMALL / f"{name}.jsonl").read_text("utf-8").splitlines()
+        db[name].insert_many([json_util.loads(line) for line in lines if line.strip()])
+    try:
+        yield db
+    finally:
+        client.drop_database(settings.db_name)
+        client.close()
+
+
+def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "status"]) == 0
+    status = capsys.readouterr().out.splitlines()
+    assert [line.split()[:3] for line in status[:5]] == [
+        ["0001", "user_profile_refs", "pending"],
+        ["0002", "create_dancer_profiles", "pending"],
+        ["0003", "create_choreographer_profiles", "pending"],
+        ["0004", "profile_id_on_projects_training", "pending"],
+        ["0005", "remove_legacy_fields", "pending"],
+    ]
+    assert status[-1] == "lock free"
+
+    assert main(["migrate", "up", "--dry-run"]) == 0
+    assert sync_db.dancers.count_documents({}) == 0
+
+    assert main(["migrate", "up", "--limit", "40", "--batch-size", "16"]) == 0
+    capsys.readouterr()
+    assert main(["migrate", "status"]) == 0
+    partial = capsys.readouterr().out.splitlines()[1]
+    assert "partial" in partial and "40 of 262" in partial
+
+    assert main(["migrate", "up"]) == 0
+    assert sync_db.dancers.count_documents({}) == 228
+
+    assert main(["migrate", "verify"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "0 mismatches"
+    sync_db.users.update_one({"profileType": "dancer"}, {"$set": {"displayName": "Old Release"}})
+    assert main(["migrate", "verify"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "1 mismatches" and "displayName" in out[0]
+
+    assert main(["migrate", "down", "--to", "0"]) == 0
+    assert sync_db.dancers.count_documents({}) == 0
+
+
+def test_a_held_lock_is_one_line_and_exit_1(
+    sync_db: SyncDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    until = datetime.now(UTC) + timedelta(minutes=5)
+    sync_db.migration_lock.insert_one(
+        {"_id": "migrations", "owner": "deploy-7", "token": 3, "expiresAt": until}
+    )
+    assert main(["migrate", "up"]) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "profiles: the migration lock is held by deploy-7"
+    )
+    assert "Traceback" not in captured.err
+    assert sync_db.dancers.count_documents({}) == 0
+    assert main(["migrate", "status"]) == 0
+    assert "lock held by deploy-7" in capsys.readouterr().out
+
+
+def test_bad_arguments_are_one_line(sync_db: SyncDb, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "up", "--batch-size", "0"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("profiles:")
