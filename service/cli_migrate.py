@@ -11,7 +11,7 @@ from migrations.errors import MigrationError
 from migrations.lock import lock_status
 from migrations.runner import Runner, RunOptions
 from migrations.scripts import new_script
-from migrations.verify import find_mismatches
+from migrations.verify import find_mismatches, repair
 from service.config import Settings
 from service.db import create_client
 
@@ -33,7 +33,10 @@ def add_migrate_parser(commands: Any) -> None:
     down.add_argument("--force", action="store_true", help="even over changes made since")
     down.add_argument("--batch-size", type=int, default=500)
     down.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
-    actions.add_parser("verify", help="compare legacy user fields with the profiles")
+    verify = actions.add_parser("verify", help="compare legacy user fields with the profiles")
+    verify.add_argument(
+        "--repair", action="store_true", help="bring the older side up to the newer one"
+    )
     new = actions.add_parser("new", help="write a template for the next version")
     new.add_argument("name")
 
@@ -74,6 +77,11 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
             mismatches = await find_mismatches(db)
             for mismatch in mismatches:
                 print(mismatch.describe())
+            if args.repair and mismatches:
+                for change in await repair(db, mismatches):
+                    print(f"repaired: {change}")
+                mismatches = await find_mismatches(db)
+                print("after repair:")
             print(f"{len(mismatches)} mismatches")
             return 0 if not mismatches else 1
         return 0

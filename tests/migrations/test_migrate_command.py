@@ -65,7 +65,20 @@ def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == "1 mismatches" and "displayName" in out[0]
 
-    assert main(["migrate", "down", "--to", "0"]) == 0
+    later = datetime.now(UTC) + timedelta(seconds=5)
+    sync_db.users.update_one(
+        {"profileType": "choreographer"}, {"$set": {"bio": "Newer", "updatedAt": later}}
+    )
+    assert main(["migrate", "verify", "--repair"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "0 mismatches"
+    assert any("displayName: legacy <- profile" in line for line in out)
+    assert any("bio: profile <- legacy" in line for line in out)
+    assert sync_db.users.count_documents({"displayName": "Old Release"}) == 0
+    assert sync_db.choreographers.count_documents({"bio": "Newer", "version": 2}) == 1
+
+    assert main(["migrate", "down", "--to", "0"]) == 1  # the repair changed a profile
+    assert main(["migrate", "down", "--to", "0", "--force"]) == 0
     assert sync_db.dancers.count_documents({}) == 0
 
 
