@@ -52,7 +52,7 @@ def run_migrate(args: argparse.Namespace, settings: Settings, url: str) -> int:
 
 
 async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
-    client = create_client(url, settings.server_selection_timeout_ms)
+    client = create_client(url, settings.server_selection_timeout_ms, operation_timeout_ms=None)
     db = client[settings.db_name]
     try:
         runner = Runner(db)

@@ -29,13 +29,19 @@ class Database:
         await self.client.close()
 
 
-def create_client(url: str, server_selection_timeout_ms: int) -> AsyncMongoClient[MongoDocument]:
-    """An async client with short timeouts: the service fails fast, it does not hang."""
+def create_client(
+    url: str, server_selection_timeout_ms: int, operation_timeout_ms: int | None = 30_000
+) -> AsyncMongoClient[MongoDocument]:
+    """An async client with short timeouts: the service fails fast, it does not hang.
+
+    `operation_timeout_ms` None (batch jobs) lets PyMongo's transaction retries run their
+    full course, e.g. while the server reaps a transaction a killed client left open.
+    """
     return AsyncMongoClient(
         url,
         serverSelectionTimeoutMS=server_selection_timeout_ms,
         connectTimeoutMS=server_selection_timeout_ms,
-        timeoutMS=30_000,
+        timeoutMS=operation_timeout_ms,
         tz_aware=True,
         uuidRepresentation="standard",
     )

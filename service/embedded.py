@@ -49,11 +49,13 @@ class EmbeddedDatabase:
         *,
         port: int = 0,
         test_commands: bool = False,
+        standalone: bool = False,
         log_path: Path | None = None,
     ) -> None:
         self.storage_path = str(storage_path)
         self.port = port or free_port()
         self.test_commands = test_commands
+        self.standalone = standalone
         self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -80,6 +82,8 @@ class EmbeddedDatabase:
         ]
         if self.test_commands:
             command.append("--enable-test-commands")
+        if self.standalone:
+            command.append("--standalone")  # no replica set: no transactions
         self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115
         output = self._log if self._log is not None else subprocess.DEVNULL
         self._process = subprocess.Popen(command, stdout=output, stderr=output)  # noqa: S603
