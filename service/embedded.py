@@ -92,7 +92,9 @@ class EmbeddedDatabase:
             if self._process.poll() is not None:
                 raise EmbeddedDatabaseError(
                     f"the embedded database exited with code {self._process.returncode}"
-                    f" (storage {self.storage_path}, port {self.port})"
+                    f" (storage {self.storage_path}, port {self.port}); is another"
+                    " `profiles serve` or `profiles db` using this PROFILES_DATA_DIR?"
+                    " Point PROFILES_MONGODB_URL at it instead"
                 )
             if self._answers():
                 return self
