@@ -6,7 +6,7 @@ from typing import ClassVar
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from documents.embedded import ProfileType
-from documents.profile_base import ProfileDocument
+from documents.profile_base import PROFILE_INDEXES, ProfileDocument
 
 
 class Choreographer(ProfileDocument):
@@ -23,12 +23,7 @@ class Choreographer(ProfileDocument):
         name = "choreographers"
         use_revision = False
         indexes = [
-            IndexModel([("userId", ASCENDING)], name="userId_unique", unique=True),
-            IndexModel([("userId", ASCENDING), ("isActive", ASCENDING)], name="userId_isActive"),
-            IndexModel(
-                [("listed", ASCENDING), ("completeness", DESCENDING), ("_id", ASCENDING)],
-                name="listed_completeness",
-            ),
+            *PROFILE_INDEXES,
             IndexModel(
                 [
                     ("verified", ASCENDING),
@@ -37,14 +32,5 @@ class Choreographer(ProfileDocument):
                     ("_id", ASCENDING),
                 ],
                 name="verified_listed_completeness",
-            ),
-            IndexModel(
-                [
-                    ("listed", ASCENDING),
-                    ("searchTokens", ASCENDING),
-                    ("completeness", DESCENDING),
-                    ("_id", ASCENDING),
-                ],
-                name="search_tokens",
             ),
         ]

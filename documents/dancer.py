@@ -2,10 +2,8 @@
 
 from typing import ClassVar
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
-
 from documents.embedded import Attributes, ProfileType, Representation, RepresentationStatus, Sizing
-from documents.profile_base import ProfileDocument
+from documents.profile_base import PROFILE_INDEXES, ProfileDocument
 
 
 class Dancer(ProfileDocument):
@@ -23,19 +21,5 @@ class Dancer(ProfileDocument):
         name = "dancers"
         use_revision = False
         indexes = [
-            IndexModel([("userId", ASCENDING)], name="userId_unique", unique=True),
-            IndexModel([("userId", ASCENDING), ("isActive", ASCENDING)], name="userId_isActive"),
-            IndexModel(
-                [("listed", ASCENDING), ("completeness", DESCENDING), ("_id", ASCENDING)],
-                name="listed_completeness",
-            ),
-            IndexModel(
-                [
-                    ("listed", ASCENDING),
-                    ("searchTokens", ASCENDING),
-                    ("completeness", DESCENDING),
-                    ("_id", ASCENDING),
-                ],
-                name="search_tokens",
-            ),
+            *PROFILE_INDEXES,
         ]

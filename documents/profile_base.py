@@ -5,8 +5,30 @@ from typing import ClassVar
 
 from beanie import Document, PydanticObjectId
 from pydantic import ConfigDict, Field
+from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from documents.embedded import Headshot, Link, ProfileType, Resume, TrainingSummary
+
+PROFILE_INDEXES = [
+    IndexModel([("userId", ASCENDING)], name="userId_unique", unique=True),
+    IndexModel([("userId", ASCENDING), ("isActive", ASCENDING)], name="userId_isActive"),
+    IndexModel(
+        [("listed", ASCENDING), ("completeness", DESCENDING), ("_id", ASCENDING)],
+        name="listed_completeness",
+    ),
+    IndexModel(
+        [
+            ("listed", ASCENDING),
+            ("searchTokens", ASCENDING),
+            ("completeness", DESCENDING),
+            ("_id", ASCENDING),
+        ],
+        name="search_tokens",
+    ),
+]
+"""Indexes of both profile collections: one profile of each type per user, a user's
+active profile, listings, and token search (one array field: mongod refuses parallel
+arrays). The migrations create them (`migrations/versions/0001_*`)."""
 
 
 def utc_now() -> datetime:
