@@ -10,6 +10,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from api.auth import jwt_auth
+from api.controllers.flags import FlagsController
 from api.controllers.health import HealthController
 from api.controllers.me import MeController
 from api.controllers.profiles import choreographers_router, dancers_router
@@ -47,6 +48,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
             dancers_router(),
             choreographers_router(),
             VerificationController,
+            FlagsController,
         ],
         lifespan=[database_lifespan],
         on_app_init=[auth.on_app_init],

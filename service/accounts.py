@@ -3,11 +3,15 @@
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from documents import User
 from documents.profile_base import ProfileDocument, utc_now
+from migrations.legacy_mapping import PROFILE_FIELDS, map_legacy_profile
 from service.caller import Caller
 from service.db import Session
 from service.errors import Conflict, NotFound
+from service.flags import get_rollout, read_source_for
 from service.profile_kinds import kind_of
 from service.profile_store import apply_profile_patch, check_if_match, find_profile_of_user
 from service.results import AccountResult
@@ -51,10 +55,33 @@ def account_view(user: User, active: ProfileDocument | None) -> dict[str, Any]:
     }
 
 
+async def as_read(caller: Caller, user: User, profile: ProfileDocument) -> ProfileDocument:
+    """The profile as this caller's read source has it: while the caller reads from the
+    legacy source, the primary profile's fields come from the legacy user fields (mapped
+    with the migration's rules); server fields always come from the profile."""
+    rollout = await get_rollout()
+    if not profile.isPrimary or read_source_for(rollout, caller.auth_id) == "profiles":
+        return profile
+    legacy = user.model_dump(by_alias=True)
+    if not any(legacy.get(name) is not None for name in PROFILE_FIELDS[profile.profile_type]):
+        return profile  # no legacy copy (removed by the destructive step, or never there)
+    mapped, _ = map_legacy_profile(legacy, profile.profile_type)
+    try:
+        overlaid: ProfileDocument = type(profile).model_validate(
+            {**profile.model_dump(by_alias=True), **mapped}
+        )
+    except ValidationError:
+        return profile
+    return overlaid
+
+
 async def get_me(caller: Caller) -> AccountResult:
-    """The caller's account with the whole active profile (null when there is none)."""
+    """The caller's account with the whole active profile (null when there is none), from
+    the caller's read source; the same shape either way."""
     user = await require_user(caller)
     active = await active_profile_of(user)
+    if active is not None:
+        active = await as_read(caller, user, active)
     return AccountResult(account_view(user, active), None if active is None else active.version)
 
 

@@ -14,9 +14,10 @@ from pymongo.errors import DuplicateKeyError
 from documents import User
 from documents.embedded import ProfileType
 from documents.profile_base import ProfileDocument, utc_now
-from service.accounts import active_profile_of, require_user
+from service.accounts import active_profile_of, as_read, require_user
 from service.caller import Caller
 from service.db import Session
+from service.dual_write import mirror_to_legacy
 from service.errors import Conflict, NotFound
 from service.profile_kinds import KINDS, ProfileKind, kind_of
 from service.profile_store import (
@@ -51,7 +52,7 @@ async def get_my_active_profile(caller: Caller) -> ProfileResult:
     active = await active_profile_of(user)
     if active is None:
         raise NotFound("you have no active profile yet; complete onboarding first")
-    return _result(active)
+    return _result(await as_read(caller, user, active))
 
 
 async def switch_active_profile(caller: Caller, profile_type: ProfileType) -> ProfileResult:
@@ -113,6 +114,7 @@ async def create_profile_for_user(
             sets.update(activeProfileType=kind.name, onboardingComplete=True)
         await users.update_one({"_id": user_id}, {"$set": sets}, session=session)
         await kind.document.get_pymongo_collection().insert_one(raw, session=session)
+        await mirror_to_legacy(kind.name, raw, session)
         created: ProfileDocument = kind.document.model_validate(raw)
         return created
 

@@ -15,8 +15,10 @@ from pymongo import ReturnDocument
 
 from documents import Project, Training, User
 from documents.profile_base import ProfileDocument, utc_now
+from migrations.legacy_mapping import PROFILE_FIELDS
 from service.completeness import compute_completeness
 from service.db import MongoDocument, Session
+from service.dual_write import mirror_to_legacy
 from service.errors import InvalidInput, NotFound, PreconditionFailed
 from service.merge_patch import apply_merge_patch
 from service.profile_kinds import ProfileKind
@@ -40,6 +42,9 @@ SERVER_FIELDS = frozenset(
         "verifiedBy",
     }
 )
+
+
+LEGACY_FIELDS = {kind: frozenset(fields) for kind, fields in PROFILE_FIELDS.items()}
 
 
 def parse_object_id(value: str, what: str) -> PydanticObjectId:
@@ -231,7 +236,11 @@ async def write_profile_changes(
         return_document=ReturnDocument.AFTER,
         session=session,
     )
-    return None if raw is None else as_profile(kind, raw)
+    if raw is None:
+        return None
+    if LEGACY_FIELDS[kind.name] & set(changes):
+        await mirror_to_legacy(kind.name, raw, session)
+    return as_profile(kind, raw)
 
 
 def check_if_match(profile: ProfileDocument, if_match: int | None) -> None:

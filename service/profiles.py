@@ -65,7 +65,13 @@ async def update_profile(
         profile = await load_profile(kind, profile_id)
         await ensure_can_write(caller, profile)
         check_if_match(profile, if_match)
-        updated = await apply_profile_patch(kind, profile, patch)
+
+        async def write(
+            session: Session, profile: ProfileDocument = profile
+        ) -> ProfileDocument | None:
+            return await apply_profile_patch(kind, profile, patch, session)
+
+        updated = await run_in_transaction(write)
         if updated is not None:
             return ProfileResult(profile_view(updated, full=True), updated.version)
         if if_match is not None:
