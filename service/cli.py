@@ -15,6 +15,7 @@ from pymongo.errors import InvalidURI, PyMongoError
 from pymongo.uri_parser import parse_uri
 
 from migrations.errors import MigrationError
+from service.cli_flags import FlagsError, add_flags_parser, run_flags
 from service.cli_migrate import add_migrate_parser, run_migrate
 from service.config import Settings
 from service.embedded import EmbeddedDatabase, EmbeddedDatabaseError
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("--port", type=int, default=0, help="port (default: a free one)")
 
     add_migrate_parser(commands)
+    add_flags_parser(commands)
 
     token = commands.add_parser("token", help="print a bearer token signed with the secret")
     token.add_argument("--sub", required=True, help="the caller's authId")
@@ -147,7 +149,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_token(settings, args.sub, args.role, args.ttl)
         elif args.command == "migrate":
             return migrate(settings, args)
-    except (CommandError, MissingSecretError, EmbeddedDatabaseError, MigrationError) as error:
+        elif args.command == "flags":
+            with database_url(settings) as url:
+                check_database(url, settings.server_selection_timeout_ms)
+                return run_flags(args, settings, url)
+    except (
+        CommandError,
+        MissingSecretError,
+        EmbeddedDatabaseError,
+        MigrationError,
+        FlagsError,
+    ) as error:
         print(f"profiles: {error}", file=sys.stderr)
         return 1
     except ValidationError as error:

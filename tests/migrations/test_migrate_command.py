@@ -1,5 +1,6 @@
 """`profiles migrate ...` as the deploy pipeline runs it: output and exit codes."""
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -105,3 +106,26 @@ def test_bad_arguments_are_one_line(sync_db: SyncDb, capsys: pytest.CaptureFixtu
     assert main(["migrate", "up", "--batch-size", "0"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("profiles:")
+
+
+def test_flags_command_shows_and_changes_the_rollout(
+    sync_db: SyncDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["flags"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "dualWrite": True,
+        "readSource": "legacy",
+        "readAllowlist": [],
+        "readPercentage": 0,
+    }
+    assert main(["flags", "--dual-write", "off", "--allowlist", "a, b", "--percentage", "10"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["dualWrite"], shown["readAllowlist"], shown["readPercentage"]) == (
+        False,
+        ["a", "b"],
+        10,
+    )
+    stored = sync_db.feature_flags.find_one({"_id": "rollout"})
+    assert stored is not None and stored["dualWrite"] is False
+    assert main(["flags", "--percentage", "101"]) == 1
+    assert capsys.readouterr().err.strip().startswith("profiles: --percentage")
