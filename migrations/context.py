@@ -93,9 +93,19 @@ class MigrationContext:
         state = await self.db[names.STATE].find_one({"_id": self.version}, {"checkpoints": 1})
         return ((state or {}).get("checkpoints") or {}).get(phase)
 
-    async def batches(self, phase: str, collection: str, query: Document, handler: Handler) -> None:
+    async def batches(
+        self,
+        phase: str,
+        collection: str,
+        query: Document,
+        handler: Handler,
+        *,
+        final: bool = False,
+    ) -> None:
         """Run `handler` over every document of `collection` matching `query`, in batches,
-        resuming after the checkpoint of `phase`."""
+        resuming after the checkpoint of `phase`. In the `final` phase of a script, the
+        batch that finds nothing after it also marks the script applied, in its own
+        transaction."""
         last = await self._checkpoint(phase)
         remaining_total = await self.db[collection].count_documents(
             query if last is None else {"$and": [query, {"_id": {"$gt": last}}]}
@@ -108,7 +118,9 @@ class MigrationContext:
                 if size <= 0:
                     self.partial = True
                     return
-            outcome = await self._run_batch(phase, collection, query, handler, last, size)
+            outcome = await self._run_batch(
+                phase, collection, query, handler, last, size, final and self.limit is None
+            )
             if outcome is None:
                 return
             last, count = outcome
@@ -123,6 +135,7 @@ class MigrationContext:
         handler: Handler,
         last: Any,
         size: int,
+        final: bool,
     ) -> tuple[Any, int] | None:
         async def work(session: AsyncClientSession | None) -> tuple[Any, int, Counter[str]] | None:
             bounded = query if last is None else {"$and": [query, {"_id": {"$gt": last}}]}
@@ -139,7 +152,12 @@ class MigrationContext:
             await handler(docs, batch)
             batch.counts["read"] += len(docs)
             if not self.dry_run:
-                await self._commit(batch, phase, docs[-1]["_id"], session)
+                applied = final and not await self.db[collection].find_one(
+                    {"$and": [query, {"_id": {"$gt": docs[-1]["_id"]}}]},
+                    {"_id": 1},
+                    session=session,
+                )
+                await self._commit(batch, phase, docs[-1]["_id"], session, applied=applied)
             return docs[-1]["_id"], len(docs), batch.counts
 
         try:
@@ -161,7 +179,13 @@ class MigrationContext:
         return new_last, count
 
     async def _commit(
-        self, batch: Batch, phase: str, last_id: Any, session: AsyncClientSession | None
+        self,
+        batch: Batch,
+        phase: str,
+        last_id: Any,
+        session: AsyncClientSession | None,
+        *,
+        applied: bool = False,
     ) -> None:
         if self.lock is not None:
             await self.lock.fence(session)
@@ -182,7 +206,14 @@ class MigrationContext:
         counts = {f"stats.{key}": value for key, value in batch.counts.items()}
         await self.db[names.STATE].update_one(
             {"_id": self.version},
-            {"$set": {f"checkpoints.{phase}": last_id, "heartbeatAt": now()}, "$inc": counts},
+            {
+                "$set": {
+                    f"checkpoints.{phase}": last_id,
+                    "heartbeatAt": now(),
+                    **({"status": "applied", "appliedAt": now()} if applied else {}),
+                },
+                "$inc": counts,
+            },
             upsert=True,
             session=session,
         )

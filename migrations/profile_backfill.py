@@ -174,7 +174,7 @@ async def backfill_profiles(ctx: MigrationContext, profile_type: ProfileType) ->
                 names.USERS, UpdateOne({"_id": user["_id"]}, {"$set": sets}), "users referenced"
             )
 
-    await ctx.batches("users", names.USERS, {"profileType": {"$exists": True}}, handle)
+    await ctx.batches("users", names.USERS, {"profileType": {"$exists": True}}, handle, final=True)
 
 
 async def remove_backfilled_profiles(ctx: MigrationContext, profile_type: ProfileType) -> None:

@@ -44,7 +44,11 @@ async def up(ctx: MigrationContext) -> None:
 
     for batch_collection in (names.PROJECTS, names.TRAINING):
         await ctx.batches(
-            batch_collection, batch_collection, {"profileId": {"$exists": False}}, handle
+            batch_collection,
+            batch_collection,
+            {"profileId": {"$exists": False}},
+            handle,
+            final=batch_collection == names.TRAINING,
         )
 
 

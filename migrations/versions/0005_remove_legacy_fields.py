@@ -45,7 +45,13 @@ async def precondition(ctx: MigrationContext) -> str | None:
 
 
 async def up(ctx: MigrationContext) -> None:
-    """Back up, then remove, every legacy profile field of every user."""
+    """Switch dual write off, then back up and remove every legacy profile field."""
+    if not ctx.dry_run:
+        await ctx.db[FLAGS].update_one(
+            {"_id": "rollout"},
+            {"$set": {"dualWrite": False, "readSource": "profiles", "updatedAt": now()}},
+            upsert=True,
+        )
 
     async def handle(users: list[Document], batch: Batch) -> None:
         for user in users:
@@ -66,13 +72,7 @@ async def up(ctx: MigrationContext) -> None:
             )
 
     query = {"$or": [{name: {"$exists": True}} for name in LEGACY_FIELDS]}
-    await ctx.batches("users", names.USERS, query, handle)
-    if not ctx.dry_run:
-        await ctx.db[FLAGS].update_one(
-            {"_id": "rollout"},
-            {"$set": {"dualWrite": False, "readSource": "profiles", "updatedAt": now()}},
-            upsert=True,
-        )
+    await ctx.batches("users", names.USERS, query, handle, final=True)
 
 
 async def down(ctx: MigrationContext) -> None:

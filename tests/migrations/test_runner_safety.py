@@ -206,3 +206,13 @@ async def test_a_runner_killed_mid_batch_resumes_without_loss_or_duplicates(
         {"profileType": {"$regex": "^ *dancer *$", "$options": "i"}, "activeDancerId": None}
     )
     assert unreferenced == 0
+
+
+async def test_the_last_batch_marks_the_script_applied_in_its_transaction(legacy_db: Db) -> None:
+    await load_legacy(legacy_db)
+    await Runner(legacy_db).up(options(to=1))
+    ctx = MigrationContext(legacy_db, version=2, lock=None, transactions=True, batch_size=100)
+    await backfill_profiles(ctx, "dancer")  # the script alone, without the runner's bookkeeping
+    state = await legacy_db.migration_state.find_one({"_id": 2})
+    assert state is not None and state["status"] == "applied" and state["appliedAt"]
+    assert state["stats"]["profiles created"] == 228
