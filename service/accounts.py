@@ -3,15 +3,12 @@
 
 from typing import Any
 
-from pydantic import ValidationError
-
 from documents import User
 from documents.profile_base import ProfileDocument, utc_now
-from migrations.legacy_mapping import PROFILE_FIELDS, map_legacy_profile
 from service.caller import Caller
-from service.db import Session
+from service.db import MongoDocument, Session
 from service.errors import Conflict, NotFound
-from service.flags import get_rollout, read_source_for
+from service.legacy_read import profile_as_read
 from service.profile_kinds import kind_of
 from service.profile_store import apply_profile_patch, check_if_match, find_profile_of_user
 from service.results import AccountResult
@@ -19,19 +16,33 @@ from service.transactions import run_in_transaction
 from service.visibility import profile_view
 
 
+async def find_user_document(auth_id: str, session: Session | None = None) -> MongoDocument | None:
+    """The stored user document whose `authId` is `auth_id`, as it is (legacy keys too)."""
+    raw: MongoDocument | None = await User.get_pymongo_collection().find_one(
+        {"authId": auth_id}, session=session
+    )
+    return raw
+
+
 async def find_user(auth_id: str, session: Session | None = None) -> User | None:
     """The account whose `authId` is `auth_id`, if any."""
-    raw = await User.get_pymongo_collection().find_one({"authId": auth_id}, session=session)
+    raw = await find_user_document(auth_id, session)
     return None if raw is None else User.model_validate(raw)
+
+
+async def require_user_document(caller: Caller, session: Session | None = None) -> MongoDocument:
+    """The caller's stored user document, or `NotFound` telling them to onboard first."""
+    raw = await find_user_document(caller.auth_id, session)
+    if raw is None:
+        raise NotFound(
+            "there is no account for this token's subject; create one with POST /v1/me/onboarding"
+        )
+    return raw
 
 
 async def require_user(caller: Caller, session: Session | None = None) -> User:
     """The caller's account, or `NotFound` telling them to onboard first."""
-    user = await find_user(caller.auth_id, session)
-    if user is None:
-        raise NotFound(
-            "there is no account for this token's subject; create one with POST /v1/me/onboarding"
-        )
+    user: User = User.model_validate(await require_user_document(caller, session))
     return user
 
 
@@ -55,33 +66,14 @@ def account_view(user: User, active: ProfileDocument | None) -> dict[str, Any]:
     }
 
 
-async def as_read(caller: Caller, user: User, profile: ProfileDocument) -> ProfileDocument:
-    """The profile as this caller's read source has it: while the caller reads from the
-    legacy source, the primary profile's fields come from the legacy user fields (mapped
-    with the migration's rules); server fields always come from the profile."""
-    rollout = await get_rollout()
-    if not profile.isPrimary or read_source_for(rollout, caller.auth_id) == "profiles":
-        return profile
-    legacy = user.model_dump(by_alias=True)
-    if not any(legacy.get(name) is not None for name in PROFILE_FIELDS[profile.profile_type]):
-        return profile  # no legacy copy (removed by the destructive step, or never there)
-    mapped, _ = map_legacy_profile(legacy, profile.profile_type)
-    try:
-        overlaid: ProfileDocument = type(profile).model_validate(
-            {**profile.model_dump(by_alias=True), **mapped}
-        )
-    except ValidationError:
-        return profile
-    return overlaid
-
-
 async def get_me(caller: Caller) -> AccountResult:
     """The caller's account with the whole active profile (null when there is none), from
     the caller's read source; the same shape either way."""
-    user = await require_user(caller)
+    raw = await require_user_document(caller)
+    user = User.model_validate(raw)
     active = await active_profile_of(user)
     if active is not None:
-        active = await as_read(caller, user, active)
+        active = await profile_as_read(caller, raw, active)
     return AccountResult(account_view(user, active), None if active is None else active.version)
 
 
@@ -94,7 +86,9 @@ async def update_me(
     """Update account fields and the active profile's fields in one transaction.
 
     The user document is written with targeted `$set` / `$unset` only, so legacy keys
-    and value types stay as they are. `if_match` applies to the active profile.
+    and value types stay as they are. `if_match` applies to the active profile. When the
+    active profile is the primary one and dual write is on, its legacy fields on the user
+    are written in the same transaction.
     """
     user = await require_user(caller)
     if profile_patch is not None and user.activeProfileType is None:

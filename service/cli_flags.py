@@ -9,7 +9,7 @@ from typing import Any
 from pymongo import MongoClient
 
 from service.config import Settings
-from service.flags import FLAGS_COLLECTION, ROLLOUT_ID, Rollout
+from service.flags import FLAGS_COLLECTION, ROLLOUT_ID, SETTABLE, flags_from_document
 
 
 class FlagsError(Exception):
@@ -49,6 +49,6 @@ def run_flags(args: argparse.Namespace, settings: Settings, url: str) -> int:
         raw = collection.find_one({"_id": ROLLOUT_ID}) or {}
     finally:
         client.close()
-    defaults = Rollout().view()
-    print(json.dumps({key: raw.get(key, value) for key, value in defaults.items()}))
+    effective = flags_from_document(raw).view()
+    print(json.dumps({key: effective[key] for key in SETTABLE}))
     return 0

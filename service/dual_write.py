@@ -1,41 +1,102 @@
-"""Dual write (plan 2.3): a write to a user's primary profile also writes the legacy
-fields on the user document, in the same transaction, while the flag is on.
+"""Dual write (plan 2.3): while the `dualWrite` flag is on, a write to a user's primary
+profile also writes the legacy profile fields on the user document, in the same
+transaction, so that an older release reading the user sees what the profile holds.
 
-Only targeted `$set`s touch the user: unknown legacy keys and value types stay. The
-values written are the profile's stored values, so `verify` finds the two sides equal.
+Only targeted `$set` / `$unset` updates touch the user: unknown legacy keys and the types
+of the values not written stay as they are. The values written are the profile's stored
+values, so `verify` finds the two sides equal. The second (non-primary) profile has no
+legacy home and is never written there.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
+from bson import ObjectId
+
 from documents import User
+from documents.profile_base import utc_now
 from migrations.legacy_mapping import PROFILE_FIELDS, ProfileType, normalise_profile_type
-from service.db import MongoDocument, Session
-from service.flags import get_rollout
+from service.db import Session
+from service.flags import get_flags
 
 
-def search_pattern(profile: MongoDocument) -> str:
-    """The old backend's search string: name, company and locations, lower-cased."""
-    parts = [profile.get("displayName"), profile.get("companyName")]
-    parts.extend(profile.get("workLocation") or [])
-    return " ".join(p for p in parts if isinstance(p, str) and p).lower()
+def search_pattern(profile: Mapping[str, Any]) -> str:
+    """The old backend's search string: display name, company name and work locations,
+    joined with single spaces and lower-cased (`"gina ivanova the lab atlanta"`)."""
+    parts: list[Any] = [profile.get("displayName"), profile.get("companyName")]
+    locations = profile.get("workLocation")
+    if isinstance(locations, list):
+        parts.extend(locations)
+    return " ".join(part for part in parts if isinstance(part, str) and part).lower()
 
 
-async def mirror_to_legacy(
-    profile_type: ProfileType, profile: MongoDocument, session: Session | None
-) -> None:
-    """Write the legacy copy of `profile` (a stored document) onto its user, if dual write
-    is on and the profile is the user's primary one."""
-    if not profile.get("isPrimary") or not (await get_rollout()).dualWrite:
-        return
-    users = User.get_pymongo_collection()
-    user = await users.find_one({"_id": profile["userId"]}, {"profileType": 1}, session=session)
-    if user is None:
-        return
+def legacy_sets(
+    profile_type: ProfileType, profile: Mapping[str, Any], legacy_profile_type: Any
+) -> dict[str, Any]:
+    """The `$set` that makes a user's legacy fields equal to `profile` (a stored document):
+    every legacy field of the type that the profile holds, `profileType` when the user's
+    (normalised) one differs, `searchPattern`, and `updatedAt` (the profile's)."""
     sets: dict[str, Any] = {
         name: profile[name] for name in PROFILE_FIELDS[profile_type] if name in profile
     }
-    if normalise_profile_type(user.get("profileType")) != profile_type:
+    if normalise_profile_type(legacy_profile_type) != profile_type:
         sets["profileType"] = profile_type
     sets["searchPattern"] = search_pattern(profile)
-    sets["updatedAt"] = profile.get("updatedAt")
-    await users.update_one({"_id": profile["userId"]}, {"$set": sets}, session=session)
+    sets["updatedAt"] = profile.get("updatedAt") or utc_now()
+    return sets
+
+
+async def mirror_to_legacy(
+    profile_type: ProfileType, profile: Mapping[str, Any], session: Session
+) -> bool:
+    """Write the legacy copy of `profile` (a stored profile document, as it is after the
+    write) onto its user within `session`'s transaction, if dual write is on and the
+    profile is the user's primary one. True when the user was written."""
+    if not profile.get("isPrimary") or not (await get_flags()).dualWrite:
+        return False
+    users = User.get_pymongo_collection()
+    user = await users.find_one({"_id": profile["userId"]}, {"profileType": 1}, session=session)
+    if user is None:
+        return False
+    sets = legacy_sets(profile_type, profile, user.get("profileType"))
+    await users.update_one({"_id": user["_id"]}, {"$set": sets}, session=session)
+    return True
+
+
+async def mirror_primary_deleted(
+    deleted_type: ProfileType,
+    user_id: ObjectId,
+    promoted: Mapping[str, Any] | None,
+    session: Session,
+) -> bool:
+    """After the user's primary profile of `deleted_type` was deleted (same transaction):
+    if dual write is on, the legacy copy of the deleted profile is removed from the user
+    and `promoted` (the user's other profile, now primary, if any) is written in its
+    place. Fields of the deleted type that the promoted profile does not carry are
+    unset; with no promoted profile, `profileType` and `searchPattern` go too. Legacy
+    fields that were not the deleted profile's (another `profileType`) are left alone.
+    True when the user was written."""
+    if not (await get_flags()).dualWrite:
+        return False
+    users = User.get_pymongo_collection()
+    user = await users.find_one({"_id": user_id}, {"profileType": 1}, session=session)
+    if user is None:
+        return False
+    sets: dict[str, Any] = {"updatedAt": utc_now()}
+    if promoted is not None:
+        promoted_type: ProfileType = (
+            "dancer" if deleted_type == "choreographer" else "choreographer"
+        )
+        sets = legacy_sets(promoted_type, promoted, user.get("profileType"))
+    unsets: dict[str, Any] = {}
+    if normalise_profile_type(user.get("profileType")) == deleted_type:
+        unsets = {name: "" for name in PROFILE_FIELDS[deleted_type] if name not in sets}
+        if promoted is None:
+            unsets.update(profileType="", searchPattern="")
+    if promoted is None and not unsets:
+        return False
+    update: dict[str, Any] = {"$set": sets}
+    if unsets:
+        update["$unset"] = unsets
+    await users.update_one({"_id": user_id}, update, session=session)
+    return True

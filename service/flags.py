@@ -2,98 +2,186 @@
 
 One document `feature_flags/rollout`: `dualWrite` (profile writes also write the legacy
 user fields), `readSource` (`legacy` or `profiles`), `readAllowlist` (authIds that read
-from profiles early) and `readPercentage` (0-100, by a stable hash of the authId).
+from profiles early), `readPercentage` (0-100, by a stable hash of the authId), and who
+changed them when. A flag missing from the document has its default.
 """
 
 import hashlib
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
+
+from pymongo.asynchronous.collection import AsyncCollection
 
 from documents import User
 from documents.profile_base import utc_now
 from service.caller import Caller
-from service.errors import Forbidden
+from service.db import MongoDocument
+from service.errors import Forbidden, InvalidInput
 
 ReadSource = Literal["legacy", "profiles"]
+READ_SOURCES: tuple[ReadSource, ...] = ("legacy", "profiles")
 FLAGS_COLLECTION = "feature_flags"
 ROLLOUT_ID = "rollout"
 CACHE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
-class Rollout:
+class Flags:
     """The rollout flags; the defaults hold until an admin changes them."""
 
     dualWrite: bool = True
     readSource: ReadSource = "legacy"
     readAllowlist: tuple[str, ...] = ()
     readPercentage: int = 0
+    updatedAt: datetime | None = None
+    updatedBy: str | None = None
 
     def view(self) -> dict[str, Any]:
-        """The JSON representation."""
+        """The JSON-ready representation (the stored field names)."""
         return {
             "dualWrite": self.dualWrite,
             "readSource": self.readSource,
             "readAllowlist": list(self.readAllowlist),
             "readPercentage": self.readPercentage,
+            "updatedAt": self.updatedAt,
+            "updatedBy": self.updatedBy,
         }
 
 
-_cache: dict[str, tuple[float, Rollout]] = {}
+SETTABLE: tuple[str, ...] = ("dualWrite", "readSource", "readAllowlist", "readPercentage")
+
+# per database (tests use one per test): when the flags were read, and what they were
+_cache: dict[str, tuple[float, Flags]] = {}
 
 
-def _collection() -> Any:
-    return User.get_pymongo_collection().database[FLAGS_COLLECTION]
+def _collection() -> AsyncCollection[MongoDocument]:
+    collection: AsyncCollection[MongoDocument] = User.get_pymongo_collection().database[
+        FLAGS_COLLECTION
+    ]
+    return collection
 
 
-async def get_rollout() -> Rollout:
-    """The current flags (at most 2 seconds old in this process)."""
+def flags_from_document(raw: Mapping[str, Any]) -> Flags:
+    """The flags a stored document holds; a missing or unusable value is its default."""
+    source = raw.get("readSource")
+    percentage = raw.get("readPercentage")
+    allowlist = raw.get("readAllowlist")
+    updated_at = raw.get("updatedAt")
+    updated_by = raw.get("updatedBy")
+    return Flags(
+        dualWrite=raw["dualWrite"] if isinstance(raw.get("dualWrite"), bool) else True,
+        readSource="profiles" if source == "profiles" else "legacy",
+        readAllowlist=tuple(str(a) for a in allowlist) if isinstance(allowlist, list) else (),
+        readPercentage=(
+            int(percentage)
+            if isinstance(percentage, int | float)
+            and not isinstance(percentage, bool)
+            and 0 <= percentage <= 100
+            else 0
+        ),
+        updatedAt=updated_at if isinstance(updated_at, datetime) else None,
+        updatedBy=updated_by if isinstance(updated_by, str) else None,
+    )
+
+
+async def _load() -> Flags:
     collection = _collection()
-    key = collection.database.name
-    cached = _cache.get(key)
+    flags = flags_from_document(await collection.find_one({"_id": ROLLOUT_ID}) or {})
+    _cache[collection.database.name] = (time.monotonic(), flags)
+    return flags
+
+
+async def get_flags() -> Flags:
+    """The current flags, at most `CACHE_SECONDS` old in this process.
+
+    A change made by another process (or directly in the database) takes effect here
+    within that time; `set_flags` takes effect in its own process at once.
+    """
+    cached = _cache.get(_collection().database.name)
     if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
-    raw = await collection.find_one({"_id": ROLLOUT_ID}) or {}
-    rollout = Rollout(
-        dualWrite=bool(raw.get("dualWrite", True)),
-        readSource="profiles" if raw.get("readSource") == "profiles" else "legacy",
-        readAllowlist=tuple(str(a) for a in raw.get("readAllowlist") or []),
-        readPercentage=int(raw.get("readPercentage") or 0),
-    )
-    _cache[key] = (time.monotonic(), rollout)
-    return rollout
+    return await _load()
 
 
-async def set_rollout(caller: Caller, changes: dict[str, Any]) -> Rollout:
-    """Change flags (admins only); takes effect at once in this process, within the cache
-    time in the others."""
+def clear_flags_cache() -> None:
+    """Forget every cached copy of the flags in this process."""
+    _cache.clear()
+
+
+def _check_patch(patch: Mapping[str, Any]) -> None:
+    errors: list[dict[str, str]] = []
+    for key, value in patch.items():
+        if key not in SETTABLE:
+            errors.append({"field": key, "message": f"`{key}` is not a rollout flag"})
+        elif value is None:
+            continue
+        elif key == "dualWrite" and not isinstance(value, bool):
+            errors.append({"field": key, "message": "must be true or false"})
+        elif key == "readSource" and value not in READ_SOURCES:
+            errors.append({"field": key, "message": "must be `legacy` or `profiles`"})
+        elif key == "readAllowlist" and not (
+            isinstance(value, list | tuple) and all(isinstance(a, str) for a in value)
+        ):
+            errors.append({"field": key, "message": "must be a list of authIds"})
+        elif key == "readPercentage" and not (
+            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100
+        ):
+            errors.append({"field": key, "message": "must be an integer from 0 to 100"})
+    if errors:
+        raise InvalidInput(
+            "invalid rollout flags: " + ", ".join(e["field"] for e in errors),
+            extra={"errors": errors},
+        )
+
+
+async def set_flags(caller: Caller, patch: Mapping[str, Any]) -> Flags:
+    """Apply a JSON merge patch to the flags (admins only, else `Forbidden`) and return
+    them as stored. `null` puts a flag back to its default; absent flags stay.
+
+    The change takes effect at once in this process (its cache is cleared) and within
+    `CACHE_SECONDS` in the others. An empty patch writes nothing.
+    """
     if not caller.is_admin:
         raise Forbidden("only admins may change the rollout flags")
-    collection = _collection()
-    await collection.update_one(
-        {"_id": ROLLOUT_ID},
-        {"$set": {**changes, "updatedAt": utc_now(), "updatedBy": caller.auth_id}},
-        upsert=True,
-    )
-    _cache.pop(collection.database.name, None)
-    return await get_rollout()
+    _check_patch(patch)
+    if patch:
+        sets: dict[str, Any] = {"updatedAt": utc_now(), "updatedBy": caller.auth_id}
+        unsets: dict[str, Any] = {}
+        for key, value in patch.items():
+            if value is None:
+                unsets[key] = ""
+            elif key == "readAllowlist":
+                sets[key] = list(dict.fromkeys(value))
+            else:
+                sets[key] = value
+        update: dict[str, Any] = {"$set": sets}
+        if unsets:
+            update["$unset"] = unsets
+        await _collection().update_one({"_id": ROLLOUT_ID}, update, upsert=True)
+    clear_flags_cache()
+    return await _load()
 
 
-async def get_rollout_for_admin(caller: Caller) -> Rollout:
-    """The flags, for admins."""
+async def get_flags_for_admin(caller: Caller) -> Flags:
+    """The flags as stored now (not the cached copy), for admins; `Forbidden` for others."""
     if not caller.is_admin:
         raise Forbidden("only admins may read the rollout flags")
-    return await get_rollout()
+    return await _load()
 
 
 def rollout_bucket(auth_id: str) -> int:
-    """A stable bucket 0-99 for a user (the same on every process and release)."""
+    """A stable bucket 0-99 for a user: the same in every process and every release
+    (sha256 of the authId, not Python's salted `hash`)."""
     return int.from_bytes(hashlib.sha256(auth_id.encode()).digest()[:4], "big") % 100
 
 
-def read_source_for(rollout: Rollout, auth_id: str) -> ReadSource:
-    """Where this user's reads come from."""
-    if rollout.readSource == "profiles" or auth_id in rollout.readAllowlist:
+def read_source_for(flags: Flags, auth_id: str) -> ReadSource:
+    """Where this user's reads come from: `profiles` when the read source is `profiles`,
+    when the user is on the allowlist, or when their bucket is below `readPercentage`;
+    `legacy` otherwise. Raising the percentage only ever moves users to `profiles`."""
+    if flags.readSource == "profiles" or auth_id in flags.readAllowlist:
         return "profiles"
-    return "profiles" if rollout_bucket(auth_id) < rollout.readPercentage else "legacy"
+    return "profiles" if rollout_bucket(auth_id) < flags.readPercentage else "legacy"

@@ -14,11 +14,12 @@ from pymongo.errors import DuplicateKeyError
 from documents import User
 from documents.embedded import ProfileType
 from documents.profile_base import ProfileDocument, utc_now
-from service.accounts import active_profile_of, as_read, require_user
+from service.accounts import active_profile_of, require_user, require_user_document
 from service.caller import Caller
 from service.db import Session
 from service.dual_write import mirror_to_legacy
 from service.errors import Conflict, NotFound
+from service.legacy_read import profile_as_read
 from service.profile_kinds import KINDS, ProfileKind, kind_of
 from service.profile_store import (
     find_profile_of_user,
@@ -47,12 +48,13 @@ async def get_user_profiles(caller: Caller) -> list[ProfileResult]:
 
 
 async def get_my_active_profile(caller: Caller) -> ProfileResult:
-    """The caller's active profile, or `NotFound` when they have none."""
-    user = await require_user(caller)
-    active = await active_profile_of(user)
+    """The caller's active profile as their read source has it (see
+    `service.legacy_read`), or `NotFound` when they have none."""
+    raw = await require_user_document(caller)
+    active = await active_profile_of(User.model_validate(raw))
     if active is None:
         raise NotFound("you have no active profile yet; complete onboarding first")
-    return _result(await as_read(caller, user, active))
+    return _result(await profile_as_read(caller, raw, active))
 
 
 async def switch_active_profile(caller: Caller, profile_type: ProfileType) -> ProfileResult:

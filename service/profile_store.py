@@ -229,7 +229,15 @@ async def write_profile_changes(
     changes: dict[str, Any],
     session: Session | None = None,
 ) -> ProfileDocument | None:
-    """`$set` these fields, bump `version` and `updatedAt`, if the version is unchanged."""
+    """`$set` these fields, bump `version` and `updatedAt`, if the version is unchanged.
+
+    When legacy profile fields change on the user's primary profile and dual write is on,
+    the user's legacy fields are written from the stored result in the same transaction
+    (`session` is then required: a `RuntimeError` without one).
+    """
+    mirrored = bool(LEGACY_FIELDS[kind.name] & set(changes))
+    if mirrored and session is None:
+        raise RuntimeError("a write of legacy profile fields needs a transaction (dual write)")
     raw = await kind.document.get_pymongo_collection().find_one_and_update(
         {"_id": profile.id, "version": profile.version},
         {"$set": {**changes, "updatedAt": utc_now()}, "$inc": {"version": 1}},
@@ -238,7 +246,7 @@ async def write_profile_changes(
     )
     if raw is None:
         return None
-    if LEGACY_FIELDS[kind.name] & set(changes):
+    if mirrored and session is not None:
         await mirror_to_legacy(kind.name, raw, session)
     return as_profile(kind, raw)
 

@@ -12,6 +12,7 @@ from service.accounts import find_user
 from service.caller import Caller
 from service.cursor import CursorCodec
 from service.db import Session
+from service.dual_write import mirror_primary_deleted
 from service.errors import Conflict, Forbidden, NotFound, PreconditionFailed
 from service.profile_kinds import kind_of
 from service.profile_store import (
@@ -85,7 +86,9 @@ async def delete_profile(
     """Delete a profile and its project and training records, in one transaction.
 
     If it was the active or the primary profile, the user's other profile (if any)
-    becomes both, and the user's references follow.
+    becomes both, and the user's references follow. While dual write is on, deleting
+    the primary profile replaces its legacy copy on the user with the promoted profile's
+    (or removes it when there is none).
     """
     kind = kind_of(profile_type)
     profile = await load_profile(kind, profile_id)
@@ -107,6 +110,7 @@ async def delete_profile(
         sets: dict[str, Any] = {"updatedAt": utc_now()}
         unsets: dict[str, Any] = {kind.user_ref_field: ""}
         other = await find_profile_of_user(kind.other, profile.userId, session)
+        promoted: ProfileDocument | None = None
         if other is None:
             unsets["activeProfileType"] = ""
         elif deleted.get("isActive") or deleted.get("isPrimary"):
@@ -119,6 +123,13 @@ async def delete_profile(
         await User.get_pymongo_collection().update_one(
             {"_id": profile.userId}, {"$set": sets, "$unset": unsets}, session=session
         )
+        if deleted.get("isPrimary"):
+            stored = None
+            if promoted is not None:
+                stored = await kind.other.document.get_pymongo_collection().find_one(
+                    {"_id": promoted.id}, session=session
+                )
+            await mirror_primary_deleted(kind.name, profile.userId, stored, session)
 
     await run_in_transaction(work)
 

@@ -7,6 +7,8 @@ from there, exactly. Dual write is switched off and reads go to the profiles, si
 legacy fields no longer exist.
 """
 
+import asyncio
+
 from pymongo import DeleteOne, UpdateOne
 
 from migrations import collections as names
@@ -34,6 +36,9 @@ LEGACY_FIELDS = (
     "searchPattern",
 )
 FLAGS = "feature_flags"
+# The service caches the flags for 2 seconds per process: once dual write is off, wait
+# longer than that, so no process still mirrors a write onto a user being stripped.
+FLAG_PROPAGATION_SECONDS = 3.0
 
 
 async def precondition(ctx: MigrationContext) -> str | None:
@@ -47,11 +52,14 @@ async def precondition(ctx: MigrationContext) -> str | None:
 async def up(ctx: MigrationContext) -> None:
     """Switch dual write off, then back up and remove every legacy profile field."""
     if not ctx.dry_run:
-        await ctx.db[FLAGS].update_one(
-            {"_id": "rollout"},
-            {"$set": {"dualWrite": False, "readSource": "profiles", "updatedAt": now()}},
-            upsert=True,
-        )
+        flags = await ctx.db[FLAGS].find_one({"_id": "rollout"}) or {}
+        if flags.get("dualWrite") is not False or flags.get("readSource") != "profiles":
+            await ctx.db[FLAGS].update_one(
+                {"_id": "rollout"},
+                {"$set": {"dualWrite": False, "readSource": "profiles", "updatedAt": now()}},
+                upsert=True,
+            )
+            await asyncio.sleep(FLAG_PROPAGATION_SECONDS)
 
     async def handle(users: list[Document], batch: Batch) -> None:
         for user in users:

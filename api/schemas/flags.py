@@ -1,0 +1,57 @@
+"""Bodies of `/v1/admin/flags`: the rollout flags and a JSON merge patch of them."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
+
+from api.schemas.fields import NO_NUL, RequestModel
+
+AuthId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+ReadSource = Literal["legacy", "profiles"]
+MAX_ALLOWLIST = 1000
+
+
+def _exactly(kind: type, message: str) -> BeforeValidator:
+    """Refuse what lax validation would coerce (`"50"` or `true` as a number, `"yes"` as a
+    boolean): the API validates request bodies in lax mode, and a flag is no place for
+    guessing."""
+
+    def check(value: Any) -> Any:
+        if value is not None and (type(value) is not kind):
+            raise ValueError(message)
+        return value
+
+    return BeforeValidator(check)
+
+
+Percentage = Annotated[int, _exactly(int, "must be a JSON integer from 0 to 100")]
+Switch = Annotated[bool, _exactly(bool, "must be true or false")]
+
+
+class FlagsOut(BaseModel):
+    """The rollout flags as stored (defaults where none were set)."""
+
+    dualWrite: bool = Field(
+        description="Writes to a user's primary profile also write the legacy user fields"
+    )
+    readSource: ReadSource = Field(description="Where `GET /v1/me` reads profile fields from")
+    readAllowlist: list[str] = Field(description="authIds that read from profiles regardless")
+    readPercentage: int = Field(
+        ge=0, le=100, description="Share of users (by a stable hash of the authId) reading profiles"
+    )
+    updatedAt: datetime | None = Field(description="When an admin last changed the flags")
+    updatedBy: str | None = Field(description="The authId of that admin")
+
+
+class FlagsPatch(RequestModel):
+    """A JSON merge patch of the flags: absent flags stay, `null` restores the default."""
+
+    dualWrite: Switch | None = Field(default=None, description="Default: true")
+    readSource: ReadSource | None = Field(default=None, description="Default: `legacy`")
+    readAllowlist: Annotated[list[AuthId], Field(max_length=MAX_ALLOWLIST)] | None = Field(
+        default=None, description="Replaces the whole list; default: empty"
+    )
+    readPercentage: Percentage | None = Field(
+        default=None, ge=0, le=100, description="0-100; default: 0"
+    )
