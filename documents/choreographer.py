@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import ClassVar
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
-
 from documents.embedded import ProfileType
 from documents.profile_base import PROFILE_INDEXES, ProfileDocument
 
@@ -24,13 +22,4 @@ class Choreographer(ProfileDocument):
         use_revision = False
         indexes = [
             *PROFILE_INDEXES,
-            IndexModel(
-                [
-                    ("verified", ASCENDING),
-                    ("listed", ASCENDING),
-                    ("completeness", DESCENDING),
-                    ("_id", ASCENDING),
-                ],
-                name="verified_listed_completeness",
-            ),
         ]

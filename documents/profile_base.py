@@ -5,30 +5,23 @@ from typing import ClassVar
 
 from beanie import Document, PydanticObjectId
 from pydantic import ConfigDict, Field
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel
 
 from documents.embedded import Headshot, Link, ProfileType, Resume, TrainingSummary
 
 PROFILE_INDEXES = [
     IndexModel([("userId", ASCENDING)], name="userId_unique", unique=True),
     IndexModel([("userId", ASCENDING), ("isActive", ASCENDING)], name="userId_isActive"),
+    IndexModel([("listed", ASCENDING), ("rankKey", ASCENDING)], name="listed_rankKey"),
     IndexModel(
-        [("listed", ASCENDING), ("completeness", DESCENDING), ("_id", ASCENDING)],
-        name="listed_completeness",
-    ),
-    IndexModel(
-        [
-            ("listed", ASCENDING),
-            ("searchTokens", ASCENDING),
-            ("completeness", DESCENDING),
-            ("_id", ASCENDING),
-        ],
-        name="search_tokens",
+        [("listed", ASCENDING), ("searchTokens", ASCENDING), ("rankKey", ASCENDING)],
+        name="listed_searchTokens_rankKey",
     ),
 ]
 """Indexes of both profile collections: one profile of each type per user, a user's
-active profile, listings, and token search (one array field: mongod refuses parallel
-arrays). The migrations create them (`migrations/versions/0001_*`)."""
+active profile, listings and search (an equality prefix, then the sort key, so mongod
+returns a page in index order; one array field only: mongod refuses parallel arrays).
+The migrations create them (`migrations/versions/0001_*`, `0006_*`)."""
 
 
 def utc_now() -> datetime:
@@ -62,6 +55,7 @@ class ProfileDocument(Document):
     resume: Resume = Field(default_factory=Resume)
     completeness: int = 0
     searchTokens: list[str] = Field(default_factory=list)
+    rankKey: str = ""
     createdAt: datetime = Field(default_factory=utc_now)
     updatedAt: datetime = Field(default_factory=utc_now)
     version: int = 1

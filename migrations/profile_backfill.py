@@ -30,7 +30,7 @@ from migrations.legacy_mapping import (
     normalise_profile_type,
 )
 from service.completeness import compute_completeness
-from service.search_tokens import search_tokens
+from service.search_fields import search_fields
 
 MODELS: dict[ProfileType, type[ProfileDocument]] = {
     "dancer": Dancer,
@@ -92,15 +92,16 @@ def new_profile(
     score = compute_completeness(
         profile_type, fields, project_count=counts[0], training_count=counts[1]
     )
+    profile_id = ObjectId()
     return {
-        "_id": ObjectId(),
+        "_id": profile_id,
         "userId": user["_id"],
         **fields,
         "isActive": True,
         "isPrimary": True,
         "listed": user.get("onboardingComplete") is True,
         "completeness": score.score,
-        "searchTokens": search_tokens(fields),
+        **search_fields(profile_type, fields, score.score, profile_id),
         "createdAt": legacy_created_at(user),
         "updatedAt": legacy_updated_at(user),
         "version": 1,

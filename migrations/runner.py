@@ -141,8 +141,9 @@ class Runner:
         try:
             for script in todo:
                 if script.destructive and not options.allow_destructive:
+                    # it stays pending; later non-destructive scripts do not wait for it
                     options.say(f"{script.label}: destructive, left pending (--allow-destructive)")
-                    break
+                    continue
                 summary = await self._apply(script, options, lock, transactions, session)
                 summaries.append(summary)
                 if summary["status"] != "applied":

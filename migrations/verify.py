@@ -124,7 +124,7 @@ async def repair(db: AsyncDatabase[Document], mismatches: list[Mismatch]) -> lis
     """
     from migrations.lock import now
     from service.completeness import compute_completeness
-    from service.search_tokens import search_tokens
+    from service.search_fields import search_fields
 
     changes: list[str] = []
     by_user: dict[ObjectId, list[Mismatch]] = {}
@@ -165,7 +165,7 @@ async def repair(db: AsyncDatabase[Document], mismatches: list[Mismatch]) -> lis
                     "$set": {
                         **{f: expected.get(f) for f in fields},
                         "completeness": score,
-                        "searchTokens": search_tokens(merged),
+                        **search_fields(profile_type, merged, score, profile["_id"]),
                         "updatedAt": now(),
                     },
                     "$inc": {"version": 1},

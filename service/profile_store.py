@@ -22,7 +22,7 @@ from service.dual_write import mirror_to_legacy
 from service.errors import InvalidInput, NotFound, PreconditionFailed
 from service.merge_patch import apply_merge_patch
 from service.profile_kinds import ProfileKind
-from service.search_tokens import search_tokens
+from service.search_fields import search_fields
 
 # what a profile document holds besides the fields its owner edits
 SERVER_FIELDS = frozenset(
@@ -34,6 +34,7 @@ SERVER_FIELDS = frozenset(
         "isPrimary",
         "completeness",
         "searchTokens",
+        "rankKey",
         "createdAt",
         "updatedAt",
         "version",
@@ -123,6 +124,18 @@ def as_profile(kind: ProfileKind, raw: MongoDocument) -> ProfileDocument:
     return profile
 
 
+def server_search_inputs(profile: ProfileDocument) -> dict[str, Any]:
+    """Server-owned fields that search filters on (a choreographer's `verified`)."""
+    verified = getattr(profile, "verified", None)
+    return {} if verified is None else {"verified": verified}
+
+
+def search_inputs(profile: ProfileDocument) -> dict[str, Any]:
+    """What the derived fields are computed from: the owner's fields and
+    `server_search_inputs`."""
+    return {**editable_fields(profile), **server_search_inputs(profile)}
+
+
 def editable_fields(profile: ProfileDocument) -> dict[str, Any]:
     """The owner-editable fields of a profile, as plain Python values."""
     fields: dict[str, Any] = profile.model_dump(mode="python", exclude=set(SERVER_FIELDS))
@@ -132,17 +145,19 @@ def editable_fields(profile: ProfileDocument) -> dict[str, Any]:
 async def derived_fields(
     kind: ProfileKind,
     fields: dict[str, Any],
-    profile_id: ObjectId | None,
+    profile_id: ObjectId,
     session: Session | None = None,
+    *,
+    new: bool = False,
 ) -> dict[str, Any]:
-    """`completeness` and `searchTokens` for a profile with these fields."""
-    projects, training = (0, 0)
-    if profile_id is not None:
-        projects, training = await sub_record_counts(profile_id, session)
+    """`completeness`, `searchTokens` and `rankKey` of the profile `profile_id` with
+    these fields (`verified` among them for a choreographer); a `new` profile has no
+    project or training records yet."""
+    projects, training = (0, 0) if new else await sub_record_counts(profile_id, session)
     score = compute_completeness(
         kind.name, fields, project_count=projects, training_count=training
     ).score
-    return {"completeness": score, "searchTokens": search_tokens(fields)}
+    return {"completeness": score, **search_fields(kind.name, fields, score, profile_id)}
 
 
 def validated_document(kind: ProfileKind, raw: dict[str, Any]) -> ProfileDocument:
@@ -182,7 +197,7 @@ async def new_profile_document(
         },
     )
     raw: MongoDocument = document.model_dump(mode="python", by_alias=True, exclude={"revision_id"})
-    raw.update(await derived_fields(kind, editable_fields(document), None))
+    raw.update(await derived_fields(kind, search_inputs(document), raw["_id"], new=True))
     return raw
 
 
@@ -219,7 +234,13 @@ async def apply_profile_patch(
     candidate = validated_document(kind, {**merged, "_id": profile.id, "userId": profile.userId})
     candidate_fields = editable_fields(candidate)
     changes = {key: candidate_fields.get(key) for key in patch}
-    changes.update(await derived_fields(kind, candidate_fields, profile.id, session))
+    if profile.id is None:
+        raise RuntimeError("only a stored profile can be patched")
+    changes.update(
+        await derived_fields(
+            kind, {**candidate_fields, **server_search_inputs(profile)}, profile.id, session
+        )
+    )
     return await write_profile_changes(kind, profile, changes, session)
 
 

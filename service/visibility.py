@@ -16,7 +16,7 @@ PRIVATE_NESTED_FIELDS = {
     "representation": frozenset({"agentName", "email", "phone"}),
 }
 # fields a profile document keeps for the server's own use
-INTERNAL_FIELDS = frozenset({"_id", "id", "searchTokens", "revision_id"})
+INTERNAL_FIELDS = frozenset({"_id", "id", "searchTokens", "rankKey", "revision_id"})
 
 
 def profile_view(profile: ProfileDocument, *, full: bool) -> dict[str, Any]:

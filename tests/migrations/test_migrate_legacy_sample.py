@@ -40,8 +40,11 @@ async def test_up_verify_rerun_and_down_restore_everything(
     before = {name: await snapshot(db, name) for name in ("users", "projects", "training")}
     runner = Runner(db)
 
+    expected = await runner.pending()
     applied = await runner.up(quiet())
-    assert [s["status"] for s in applied] == ["applied"] * 4
+    assert [s["version"] for s in applied] == expected
+    assert [s["status"] for s in applied] == ["applied"] * len(expected)
+    assert 5 not in expected  # destructive: left pending, later scripts run
     assert await runner.pending() == []
     assert await runner.pending(include_destructive=True) == [5]
 
