@@ -14,11 +14,13 @@ from api.controllers.flags import FlagsController
 from api.controllers.health import HealthController
 from api.controllers.me import MeController
 from api.controllers.profiles import choreographers_router, dancers_router
+from api.controllers.search import search_choreographers, search_dancers, search_everyone
 from api.controllers.verification import VerificationController
 from api.errors import problem_details_plugin
 from service.config import Settings
 from service.cursor import CursorCodec
 from service.db import connect
+from service.search import choose_backend
 from service.secrets import jwt_secret
 
 logger = logging.getLogger("profiles")
@@ -35,6 +37,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
     async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
         database = await connect(url, settings.db_name, settings.server_selection_timeout_ms)
         app.state.database = database
+        app.state.search_backend = await choose_backend(settings.search_backend)
         try:
             yield
         finally:
@@ -47,6 +50,9 @@ def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
             MeController,
             dancers_router(),
             choreographers_router(),
+            search_dancers,
+            search_choreographers,
+            search_everyone,
             VerificationController,
             FlagsController,
         ],

@@ -1,6 +1,7 @@
 """Settings, read from the environment (prefix `PROFILES_`), shared by server and CLI."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,8 @@ class Settings(BaseSettings):
     """Request bodies above this are refused with 413: profiles are kilobytes."""
     migration_lock_ttl_seconds: float = 60.0
     """A crashed migration runner's lock expires this long after its last heartbeat."""
+    search_backend: Literal["tokens", "text"] = "tokens"
+    """`text` needs MongoDB text indexes (migration 0007); without them: `tokens`."""
     embedded_db_port: int = 0
     """Port of the embedded database; 0 picks a free one."""
 

@@ -3,14 +3,10 @@ choreographers.ts CRUD)."""
 
 from typing import Any
 
-from bson import ObjectId
-
 from documents import Project, Training, User
 from documents.embedded import ProfileType
 from documents.profile_base import ProfileDocument, utc_now
-from service.accounts import find_user
 from service.caller import Caller
-from service.cursor import CursorCodec
 from service.db import Session
 from service.dual_write import mirror_primary_deleted
 from service.errors import Conflict, Forbidden, NotFound, PreconditionFailed
@@ -23,7 +19,7 @@ from service.profile_store import (
     owner_auth_id,
     write_profile_changes,
 )
-from service.results import ProfilePage, ProfileResult
+from service.results import ProfileResult
 from service.transactions import run_in_transaction
 from service.visibility import profile_view
 
@@ -132,50 +128,3 @@ async def delete_profile(
             await mirror_primary_deleted(kind.name, profile.userId, stored, session)
 
     await run_in_transaction(work)
-
-
-async def list_profiles(
-    caller: Caller,
-    profile_type: ProfileType,
-    limit: int,
-    cursor: str | None,
-    codec: CursorCodec,
-) -> ProfilePage:
-    """Listed profiles of one type, most complete first, in pages.
-
-    The order (completeness descending, id ascending) is total, so following the cursor
-    yields every listed profile exactly once when no writes intervene.
-    """
-    kind = kind_of(profile_type)
-    query: dict[str, Any] = {"listed": True}
-    if cursor is not None:
-        position = codec.decode(cursor, scope=f"list:{kind.name}")
-        last_score, last_id = int(position["c"]), ObjectId(position["i"])
-        query["$or"] = [
-            {"completeness": {"$lt": last_score}},
-            {"completeness": last_score, "_id": {"$gt": last_id}},
-        ]
-    found = (
-        kind.document.get_pymongo_collection()
-        .find(query)
-        .sort([("completeness", -1), ("_id", 1)])
-        .hint("listed_completeness")
-        .limit(limit + 1)
-    )
-    raws = await found.to_list(length=limit + 1)
-    profiles = [kind.document.model_validate(raw) for raw in raws[:limit]]
-    own_user = None if caller.is_admin else await find_user(caller.auth_id)
-    items = [
-        profile_view(
-            profile,
-            full=caller.is_admin or (own_user is not None and profile.userId == own_user.id),
-        )
-        for profile in profiles
-    ]
-    next_cursor = None
-    if len(raws) > limit and profiles:
-        last = profiles[-1]
-        next_cursor = codec.encode(
-            {"c": last.completeness, "i": str(last.id)}, scope=f"list:{kind.name}"
-        )
-    return ProfilePage(items=items, next_cursor=next_cursor)

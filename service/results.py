@@ -14,14 +14,6 @@ class ProfileResult:
 
 
 @dataclass(frozen=True)
-class ProfilePage:
-    """One page of a listing and the opaque cursor of the next (None: the last page)."""
-
-    items: list[dict[str, Any]]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True)
 class AccountResult:
     """The caller's account with its active profile, and that profile's version."""
 

@@ -9,7 +9,7 @@ from litestar.security.jwt import Token
 from api.etag import etag_for
 from service.caller import Caller
 from service.cursor import CursorCodec
-from service.results import ProfilePage, ProfileResult
+from service.results import ProfileResult
 
 AuthRequest = Request[Caller, Token, Any]
 
@@ -24,11 +24,6 @@ def profile_response(result: ProfileResult, *, created_status: int = 201) -> Res
     """A profile with its ETag; `created_status` when the call created it."""
     status = created_status if result.created else 200
     return Response(result.view, status_code=status, headers={"ETag": etag_for(result.version)})
-
-
-def page_body(page: ProfilePage) -> dict[str, Any]:
-    """The `{items, nextCursor}` body of a page."""
-    return {"items": page.items, "nextCursor": page.next_cursor}
 
 
 ProfileId = Annotated[str, PathParameter(description="The profile's id (24 hex digits)")]

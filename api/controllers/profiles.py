@@ -1,53 +1,37 @@
-"""`/v1/dancers` and `/v1/choreographers`: one profile by id, and listings."""
+"""`/v1/dancers/{id}` and `/v1/choreographers/{id}`: one profile (searches: `search.py`)."""
 
 from typing import Annotated, Any
 
 from litestar import Router, delete, get, patch
-from litestar.params import HeaderParameter, JSONBody, QueryParameter
+from litestar.params import HeaderParameter, JSONBody
 from litestar.response import Response
 from pydantic import BaseModel
 
 from api.controllers.common import (
     AuthRequest,
     ProfileId,
-    cursor_codec,
-    page_body,
     profile_response,
 )
 from api.errors import problem_responses
 from api.etag import parse_if_match
 from api.schemas.profile_requests import ChoreographerPatch, DancerPatch
-from api.schemas.responses import ChoreographerList, ChoreographerOut, DancerList, DancerOut
+from api.schemas.responses import ChoreographerOut, DancerOut
 from documents.embedded import ProfileType
-from service.profiles import delete_profile, get_profile, list_profiles, update_profile
+from service.profiles import delete_profile, get_profile, update_profile
 
 IfMatch = Annotated[
     str | None,
     HeaderParameter(name="If-Match", required=False, description="ETag of the version you read"),
 ]
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size (at most 100)")]
-Cursor = Annotated[str | None, QueryParameter(description="`nextCursor` of the previous page")]
 
 
 def profile_router(
     profile_type: ProfileType,
     patch_model: type[BaseModel],
     out_model: type[BaseModel],
-    list_model: type[BaseModel],
 ) -> Router:
     """The routes of one profile collection."""
     name = f"{profile_type}s"
-
-    @get(
-        "/",
-        summary=f"List {name} (listed ones, most complete first)",
-        responses=problem_responses(422),
-    )
-    async def list_handler(
-        request: AuthRequest, limit: Limit = 20, cursor: Cursor = None
-    ) -> list_model:  # type: ignore[valid-type]
-        page = await list_profiles(request.user, profile_type, limit, cursor, cursor_codec(request))
-        return page_body(page)
 
     @get(
         "/{profile_id:str}", summary=f"One {profile_type} profile", responses=problem_responses(404)
@@ -84,16 +68,16 @@ def profile_router(
 
     return Router(
         path=f"/v1/{name}",
-        route_handlers=[list_handler, get_handler, patch_handler, delete_handler],
+        route_handlers=[get_handler, patch_handler, delete_handler],
         tags=[name],
     )
 
 
 def dancers_router() -> Router:
     """Routes of `/v1/dancers`."""
-    return profile_router("dancer", DancerPatch, DancerOut, DancerList)
+    return profile_router("dancer", DancerPatch, DancerOut)
 
 
 def choreographers_router() -> Router:
     """Routes of `/v1/choreographers`."""
-    return profile_router("choreographer", ChoreographerPatch, ChoreographerOut, ChoreographerList)
+    return profile_router("choreographer", ChoreographerPatch, ChoreographerOut)

@@ -1,0 +1,171 @@
+"""Discovery: `GET /v1/dancers`, `GET /v1/choreographers` and `GET /v1/search`."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from litestar import Response, get
+
+from api.controllers.common import AuthRequest, cursor_codec
+from api.errors import problem_responses
+from api.schemas.search import (
+    ChoreographerPage,
+    Cursor,
+    DancerPage,
+    Genders,
+    Limit,
+    Locations,
+    Q,
+    Representation,
+    SearchPage,
+    Styles,
+    UnionMember,
+    Verified,
+    WithFacets,
+)
+from service.search import SearchResult, search_profiles
+from service.search_query import SearchFilters, SearchQuery
+
+ORDER = (
+    "Best match first: profiles where more words match a whole word rank higher, then"
+    " more complete profiles, then older ones. Only listed profiles appear."
+)
+
+
+def search_body(result: SearchResult) -> dict[str, Any]:
+    """The JSON body of a search page."""
+    body: dict[str, Any] = {
+        "items": result.items,
+        "nextCursor": result.next_cursor,
+        "typoTolerant": result.typo_tolerant,
+    }
+    if result.facets is not None:
+        facets = result.facets
+        body["facets"] = {
+            "styles": [{"value": f.value, "count": f.count} for f in facets.styles],
+            "locations": [{"value": f.value, "count": f.count} for f in facets.locations],
+            "counted": facets.counted,
+            "complete": facets.complete,
+        }
+    return body
+
+
+def page_response(result: SearchResult) -> Response[Any]:
+    """The response of a search page (profiles as the caller may see them)."""
+    return Response(search_body(result))
+
+
+def _tuple(values: Sequence[str] | None) -> tuple[str, ...]:
+    return tuple(values or ())
+
+
+@get(
+    "/v1/dancers",
+    summary="Search dancers",
+    description=ORDER,
+    tags=["dancers"],
+    responses=problem_responses(422),
+)
+async def search_dancers(
+    request: AuthRequest,
+    q: Q = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    style: Styles = None,
+    location: Locations = None,
+    representationStatus: Representation = None,
+    gender: Genders = None,
+    unionMember: UnionMember = None,
+    facets: WithFacets = False,
+) -> Response[DancerPage]:
+    query = SearchQuery(
+        kinds=("dancer",),
+        text=q or "",
+        filters=SearchFilters(
+            styles=_tuple(style),
+            locations=_tuple(location),
+            representation=_tuple(representationStatus),
+            genders=_tuple(gender),
+            union_member=unionMember,
+        ),
+        limit=limit,
+        cursor=cursor,
+        facets=facets,
+    )
+    result = await search_profiles(
+        request.user, query, cursor_codec(request), request.app.state.search_backend
+    )
+    return page_response(result)
+
+
+@get(
+    "/v1/choreographers",
+    summary="Search choreographers",
+    description=ORDER,
+    tags=["choreographers"],
+    responses=problem_responses(422),
+)
+async def search_choreographers(
+    request: AuthRequest,
+    q: Q = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    style: Styles = None,
+    location: Locations = None,
+    verified: Verified = None,
+    facets: WithFacets = False,
+) -> Response[ChoreographerPage]:
+    query = SearchQuery(
+        kinds=("choreographer",),
+        text=q or "",
+        filters=SearchFilters(styles=_tuple(style), locations=_tuple(location), verified=verified),
+        limit=limit,
+        cursor=cursor,
+        facets=facets,
+    )
+    result = await search_profiles(
+        request.user, query, cursor_codec(request), request.app.state.search_backend
+    )
+    return page_response(result)
+
+
+@get(
+    "/v1/search",
+    summary="Search dancers and choreographers together",
+    description=ORDER
+    + " A filter that only one kind has (`verified`, `representationStatus`, `gender`,"
+    " `unionMember`) leaves the other kind out.",
+    tags=["search"],
+    responses=problem_responses(422),
+)
+async def search_everyone(
+    request: AuthRequest,
+    q: Q = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    style: Styles = None,
+    location: Locations = None,
+    representationStatus: Representation = None,
+    gender: Genders = None,
+    unionMember: UnionMember = None,
+    verified: Verified = None,
+    facets: WithFacets = False,
+) -> Response[SearchPage]:
+    query = SearchQuery(
+        kinds=("dancer", "choreographer"),
+        text=q or "",
+        filters=SearchFilters(
+            styles=_tuple(style),
+            locations=_tuple(location),
+            representation=_tuple(representationStatus),
+            genders=_tuple(gender),
+            union_member=unionMember,
+            verified=verified,
+        ),
+        limit=limit,
+        cursor=cursor,
+        facets=facets,
+    )
+    result = await search_profiles(
+        request.user, query, cursor_codec(request), request.app.state.search_backend
+    )
+    return page_response(result)

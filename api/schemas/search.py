@@ -1,0 +1,99 @@
+"""Query parameters and bodies of the discovery endpoints."""
+
+from typing import Annotated, Literal
+
+from litestar.params import QueryParameter
+from pydantic import BaseModel, Field
+
+from api.schemas.responses import ChoreographerOut, DancerOut
+
+Q = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=200,
+        description="Words to find: each must match a word, or the start of one, of the"
+        " name, company, dance styles or work locations (case and accents ignored). When"
+        " nothing matches, words of five letters or more may differ by one typo.",
+    ),
+]
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size (at most 100)")]
+Cursor = Annotated[
+    str | None,
+    QueryParameter(max_length=2000, description="`nextCursor` of the previous page of this search"),
+]
+FilterValue = Annotated[str, Field(max_length=100)]
+Styles = Annotated[
+    list[str] | None,
+    QueryParameter(
+        name="style",
+        description="Dance style (repeat for any of several); compared without case,"
+        " accents or punctuation: `Hip-Hop` is `hip hop`",
+    ),
+]
+Locations = Annotated[
+    list[str] | None,
+    QueryParameter(name="location", description="Work location, as `style` (`Atlanta, GA`)"),
+]
+Representation = Annotated[
+    list[Literal["represented", "seeking", "independent"]] | None,
+    QueryParameter(description="Dancers: representation status"),
+]
+Genders = Annotated[
+    list[str] | None, QueryParameter(name="gender", description="Dancers: gender, as `style`")
+]
+UnionMember = Annotated[
+    bool | None,
+    QueryParameter(description="Dancers: SAG-AFTRA member or not"),
+]
+Verified = Annotated[
+    bool | None, QueryParameter(description="Choreographers: verified by the app or not")
+]
+WithFacets = Annotated[
+    bool,
+    QueryParameter(
+        name="facets",
+        description="Also count dance styles and work locations over the results (at most"
+        " the first 1,000 results are counted)",
+    ),
+]
+
+
+class FacetValue(BaseModel):
+    value: str = Field(description="The value as filters take it (folded)")
+    count: int
+
+
+class FacetsOut(BaseModel):
+    """Counts over the first `counted` results (all of them when `complete`)."""
+
+    styles: list[FacetValue]
+    locations: list[FacetValue]
+    counted: int
+    complete: bool
+
+
+class SearchPageBase(BaseModel):
+    nextCursor: str | None = Field(description="Follow until null; every match comes once")
+    typoTolerant: bool = Field(
+        description="True when nothing matched exactly and these results forgive one typo"
+        " in words of five letters or more"
+    )
+    facets: FacetsOut | None = Field(default=None, description="With `facets=true`")
+
+
+class DancerPage(SearchPageBase):
+    """A page of dancers, best match first."""
+
+    items: list[DancerOut]
+
+
+class ChoreographerPage(SearchPageBase):
+    """A page of choreographers, best match first."""
+
+    items: list[ChoreographerOut]
+
+
+class SearchPage(SearchPageBase):
+    """A page of dancers and choreographers, best match first (`profileType` says which)."""
+
+    items: list[DancerOut | ChoreographerOut]

@@ -1,0 +1,76 @@
+"""Discovery search: the use case behind `GET /v1/dancers`, `/v1/choreographers` and
+`/v1/search`. Validates the query, runs it on the configured backend, signs the cursor
+and decides what of each profile the caller may see."""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from service.accounts import find_user
+from service.caller import Caller
+from service.cursor import CursorCodec
+from service.profile_kinds import kind_of
+from service.search_backend import Facets, SearchBackend, SearchStats
+from service.search_query import SearchQuery, check_query
+from service.search_text_backend import TextBackend, has_text_indexes
+from service.search_tokens_backend import TokensBackend
+from service.visibility import profile_view
+
+logger = logging.getLogger("profiles.search")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of results as the caller may see them."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    typo_tolerant: bool
+    facets: Facets | None
+    stats: SearchStats
+
+
+def _scope(query: SearchQuery) -> str:
+    digest = hashlib.sha256(query.identity().encode()).hexdigest()[:24]
+    return f"search:{digest}"
+
+
+async def search_profiles(
+    caller: Caller, query: SearchQuery, codec: CursorCodec, backend: SearchBackend
+) -> SearchResult:
+    """One page of listed profiles matching `query`, best first (see the backends).
+
+    A cursor is valid only for the search that issued it (a different `q`, filters or
+    path is a 422), and only from this service's secret.
+    """
+    check_query(query)
+    position = None if query.cursor is None else codec.decode(query.cursor, scope=_scope(query))
+    stats = SearchStats()
+    page = await backend.search(query, position, stats)
+    own_user = None if caller.is_admin else await find_user(caller.auth_id)
+    items = []
+    for hit in page.hits:
+        profile = kind_of(hit.profile_type).document.model_validate(hit.document)
+        own = own_user is not None and profile.userId == own_user.id
+        items.append(profile_view(profile, full=caller.is_admin or own))
+    next_cursor = (
+        None
+        if page.next_position is None
+        else codec.encode(page.next_position, scope=_scope(query))
+    )
+    return SearchResult(items, next_cursor, page.typo_tolerant, page.facets, stats)
+
+
+async def choose_backend(name: str) -> SearchBackend:
+    """The backend the setting names, if this database can serve it; `tokens` otherwise
+    (with one log line saying why)."""
+    if name == "text":
+        if await has_text_indexes():
+            return TextBackend()
+        logger.warning(
+            "search backend `text` needs the text indexes of migration 0007, which this"
+            " database does not have (the server refuses text indexes, or migrations are"
+            " pending): searching with `tokens` instead"
+        )
+    return TokensBackend()
