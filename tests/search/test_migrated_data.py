@@ -18,6 +18,17 @@ from tests.migrations.legacy_data import load_legacy
 from tests.search.conftest import server_has_text_indexes
 
 
+class Collecting(logging.Handler):
+    """Keeps the records it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 @pytest.fixture
 async def migrated(settings: Settings) -> AsyncIterator[list[MongoDocument]]:
     """The legacy sample, migrated; yields its users."""
@@ -76,9 +87,8 @@ async def test_the_text_backend_falls_back_to_tokens_with_one_log_line(
     runner_client: AsyncMongoClient[MongoDocument] = AsyncMongoClient(settings.mongodb_url)
     try:
         await Runner(runner_client[settings.db_name]).up(RunOptions(say=lambda line: None))
-        records: list[logging.LogRecord] = []
-        handler = logging.Handler()
-        handler.emit = records.append  # type: ignore[method-assign]
+        handler = Collecting()
+        records = handler.records
         search_log = logging.getLogger("profiles.search")
         search_log.addHandler(handler)
         try:
