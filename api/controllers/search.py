@@ -7,6 +7,7 @@ from litestar import Response, get
 
 from api.controllers.common import AuthRequest, cursor_codec
 from api.errors import problem_responses
+from api.query_guard import known_query_parameters_only
 from api.schemas.search import (
     ChoreographerPage,
     Cursor,
@@ -64,6 +65,7 @@ def _tuple(values: Sequence[str] | None) -> tuple[str, ...]:
     description=ORDER,
     tags=["dancers"],
     responses=problem_responses(422),
+    guards=[known_query_parameters_only],
 )
 async def search_dancers(
     request: AuthRequest,
@@ -103,6 +105,7 @@ async def search_dancers(
     description=ORDER,
     tags=["choreographers"],
     responses=problem_responses(422),
+    guards=[known_query_parameters_only],
 )
 async def search_choreographers(
     request: AuthRequest,
@@ -136,6 +139,7 @@ async def search_choreographers(
     " `unionMember`) leaves the other kind out.",
     tags=["search"],
     responses=problem_responses(422),
+    guards=[known_query_parameters_only],
 )
 async def search_everyone(
     request: AuthRequest,

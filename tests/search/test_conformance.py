@@ -163,3 +163,21 @@ async def test_a_cursor_works_only_for_the_search_that_issued_it(client: Client)
 async def test_search_needs_a_token(client: Client) -> None:
     response = await client.get("/v1/search", params={"q": "gina"})
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("/v1/dancers", "verified"),
+        ("/v1/choreographers", "unionMember"),
+        ("/v1/search", "styles"),
+        ("/v1/search", "sort"),
+    ],
+)
+async def test_an_unknown_query_parameter_is_refused_not_ignored(
+    client: Client, path: str, param: str
+) -> None:
+    response = await client.get(path, params={param: "true"}, headers=auth("reader"))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert param in response.json()["detail"]
