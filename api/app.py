@@ -13,9 +13,13 @@ from api.auth import jwt_auth
 from api.controllers.flags import FlagsController
 from api.controllers.health import HealthController
 from api.controllers.me import MeController
+from api.controllers.profile_records import profile_records_router
+from api.controllers.profile_sections import profile_content_router
+from api.controllers.profile_templates import ProfileTemplatesController
 from api.controllers.profiles import choreographers_router, dancers_router
 from api.controllers.search import search_choreographers, search_dancers, search_everyone
 from api.controllers.verification import VerificationController
+from api.controllers.vocabulary import dance_styles
 from api.errors import problem_details_plugin
 from service.config import Settings
 from service.cursor import CursorCodec
@@ -50,11 +54,17 @@ def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
             MeController,
             dancers_router(),
             choreographers_router(),
+            profile_content_router("dancer"),
+            profile_content_router("choreographer"),
+            profile_records_router("dancer"),
+            profile_records_router("choreographer"),
+            dance_styles,
             search_dancers,
             search_choreographers,
             search_everyone,
             VerificationController,
             FlagsController,
+            ProfileTemplatesController,
         ],
         lifespan=[database_lifespan],
         on_app_init=[auth.on_app_init],

@@ -3,8 +3,11 @@
 from datetime import datetime
 from typing import ClassVar
 
+from pydantic import Field
+
 from documents.embedded import ProfileType
 from documents.profile_base import PROFILE_INDEXES, ProfileDocument
+from documents.profile_sections import PortfolioWork, RateCard, Workshop
 
 
 class Choreographer(ProfileDocument):
@@ -16,6 +19,9 @@ class Choreographer(ProfileDocument):
     verified: bool = False
     verifiedAt: datetime | None = None
     verifiedBy: str | None = None
+    workshops: list[Workshop] = Field(default_factory=list)
+    rateCards: list[RateCard] = Field(default_factory=list)
+    portfolio: list[PortfolioWork] = Field(default_factory=list)
 
     class Settings:
         name = "choreographers"

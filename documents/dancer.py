@@ -2,8 +2,16 @@
 
 from typing import ClassVar
 
+from pydantic import Field
+
 from documents.embedded import Attributes, ProfileType, Representation, RepresentationStatus, Sizing
 from documents.profile_base import PROFILE_INDEXES, ProfileDocument
+from documents.profile_sections import (
+    Audition,
+    AvailabilityRange,
+    PerformanceVideo,
+    StyleSpecialisation,
+)
 
 
 class Dancer(ProfileDocument):
@@ -16,6 +24,10 @@ class Dancer(ProfileDocument):
     sagAftraId: str | None = None
     representationStatus: RepresentationStatus | None = None
     representation: Representation | None = None
+    availability: list[AvailabilityRange] = Field(default_factory=list)
+    specialisations: list[StyleSpecialisation] = Field(default_factory=list)
+    videos: list[PerformanceVideo] = Field(default_factory=list)
+    auditions: list[Audition] = Field(default_factory=list)
 
     class Settings:
         name = "dancers"

@@ -1,22 +1,27 @@
 """Profile completeness: 0-100, from the profile's fields and its sub-record counts.
 
-Weights (each section counts whole or not at all; they add up to 100):
+Weights (each section counts whole or not at all; they add up to 100 for each type):
 
 | section | dancer | choreographer | complete when |
 | --- | --- | --- | --- |
 | displayName | 10 | 10 | non-blank |
-| bio | 10 | 15 | non-blank |
-| headshots | 20 | 20 | at least one |
+| bio | 10 | 10 | non-blank |
+| headshots | 15 | 15 | at least one |
 | attributes | 10 | - | gender, height and birthYear set |
 | sizing | 5 | - | at least three sizes set |
 | danceStyles | 10 | 15 | at least one in the resume |
 | skills | 5 | - | at least one in the resume |
-| links | 5 | 10 | at least one |
-| workLocation | 5 | 10 | at least one |
+| links | 5 | 5 | at least one |
+| workLocation | 5 | 5 | at least one |
 | training | 5 | 5 | an entry in the summary or a training record |
 | representation | 5 | - | a representation status |
 | companyName | - | 5 | non-blank |
-| projects | 10 | 10 | at least one project record |
+| projects | 5 | 10 | at least one project record |
+| videos | 5 | - | at least one performance video |
+| availability | 5 | - | at least one availability range |
+| portfolio | - | 10 | at least one notable work |
+| rateCards | - | 5 | at least one rate card |
+| workshops | - | 5 | at least one workshop |
 """
 
 from dataclasses import dataclass
@@ -27,7 +32,7 @@ from documents.embedded import ProfileType
 DANCER_WEIGHTS = {
     "displayName": 10,
     "bio": 10,
-    "headshots": 20,
+    "headshots": 15,
     "attributes": 10,
     "sizing": 5,
     "danceStyles": 10,
@@ -36,18 +41,23 @@ DANCER_WEIGHTS = {
     "workLocation": 5,
     "training": 5,
     "representation": 5,
-    "projects": 10,
+    "projects": 5,
+    "videos": 5,
+    "availability": 5,
 }
 CHOREOGRAPHER_WEIGHTS = {
     "displayName": 10,
-    "bio": 15,
-    "headshots": 20,
+    "bio": 10,
+    "headshots": 15,
     "danceStyles": 15,
-    "links": 10,
-    "workLocation": 10,
+    "links": 5,
+    "workLocation": 5,
     "training": 5,
     "companyName": 5,
     "projects": 10,
+    "portfolio": 10,
+    "rateCards": 5,
+    "workshops": 5,
 }
 WEIGHTS: dict[ProfileType, dict[str, int]] = {
     "dancer": DANCER_WEIGHTS,
@@ -83,7 +93,19 @@ def _section_done(
     resume = profile.get("resume") or {}
     attributes = profile.get("attributes") or {}
     match section:
-        case "displayName" | "bio" | "companyName" | "headshots" | "links" | "workLocation":
+        case (
+            "displayName"
+            | "bio"
+            | "companyName"
+            | "headshots"
+            | "links"
+            | "workLocation"
+            | "videos"
+            | "availability"
+            | "portfolio"
+            | "rateCards"
+            | "workshops"
+        ):
             return _filled(profile.get(section))
         case "attributes":
             return all(_filled(attributes.get(key)) for key in ("gender", "height", "birthYear"))

@@ -6,6 +6,7 @@ follows it in the same transaction. Each transaction writes the user document fi
 so concurrent switches conflict at once and PyMongo retries them one after another.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from bson import ObjectId
@@ -16,16 +17,21 @@ from documents.embedded import ProfileType
 from documents.profile_base import ProfileDocument, utc_now
 from service.accounts import active_profile_of, require_user, require_user_document
 from service.caller import Caller
+from service.completeness import compute_completeness
 from service.db import Session
 from service.dual_write import mirror_to_legacy
-from service.errors import Conflict, NotFound
+from service.errors import Conflict, InvalidInput, NotFound
 from service.legacy_read import profile_as_read
+from service.merge_patch import apply_merge_patch
 from service.profile_kinds import KINDS, ProfileKind, kind_of
 from service.profile_store import (
+    editable_fields,
     find_profile_of_user,
     new_profile_document,
+    sub_record_counts,
     write_profile_changes,
 )
+from service.profile_templates import template_fields
 from service.results import ProfileResult
 from service.transactions import run_in_transaction
 from service.visibility import profile_view
@@ -35,8 +41,7 @@ def _result(profile: ProfileDocument, *, created: bool = False) -> ProfileResult
     return ProfileResult(profile_view(profile, full=True), profile.version, created)
 
 
-async def get_user_profiles(caller: Caller) -> list[ProfileResult]:
-    """All the caller's profiles (at most one of each type), the active one first."""
+async def _profiles_of(caller: Caller) -> list[ProfileDocument]:
     user = await require_user(caller)
     profiles = [
         profile
@@ -44,7 +49,30 @@ async def get_user_profiles(caller: Caller) -> list[ProfileResult]:
         if (profile := await find_profile_of_user(kind, user.oid)) is not None
     ]
     profiles.sort(key=lambda profile: not profile.isActive)
-    return [_result(profile) for profile in profiles]
+    return profiles
+
+
+async def get_user_profiles(caller: Caller) -> list[ProfileResult]:
+    """All the caller's profiles (at most one of each type), the active one first."""
+    return [_result(profile) for profile in await _profiles_of(caller)]
+
+
+async def get_profile_switcher(caller: Caller) -> list[ProfileResult]:
+    """The caller's profiles as `get_user_profiles` gives them, each view with `missing`:
+    the completeness sections still missing to reach 100 (counting the profile's project
+    and training records), for a quick switcher."""
+    results = []
+    for profile in await _profiles_of(caller):
+        projects, training = (0, 0) if profile.id is None else await sub_record_counts(profile.id)
+        missing = compute_completeness(
+            profile.profile_type,
+            editable_fields(profile),
+            project_count=projects,
+            training_count=training,
+        ).missing
+        view = {**profile_view(profile, full=True), "missing": missing}
+        results.append(ProfileResult(view, profile.version))
+    return results
 
 
 async def get_my_active_profile(caller: Caller) -> ProfileResult:
@@ -126,15 +154,61 @@ async def create_profile_for_user(
         raise Conflict(f"you already have a {kind.name} profile") from error
 
 
+COPYABLE_FIELDS = ("headshots", "links", "bio", "training")
+"""Fields a new profile may copy from the caller's other profile (`copyFrom`)."""
+
+
+def layered_fields(*layers: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a new profile from these layers, each applied over the ones before
+    as a JSON merge patch: objects merge, lists and values replace, `null` removes."""
+    fields: dict[str, Any] = {}
+    for layer in layers:
+        fields = apply_merge_patch(fields, layer)
+    return fields
+
+
+async def _copied_fields(
+    user_id: ObjectId, kind: ProfileKind, copy_from: Sequence[str]
+) -> dict[str, Any]:
+    """The named fields of the user's profile of the other kind, as stored."""
+    if not copy_from:
+        return {}
+    unknown = [name for name in copy_from if name not in COPYABLE_FIELDS]
+    if unknown:
+        raise InvalidInput(
+            f"copyFrom takes {', '.join(COPYABLE_FIELDS)}; not {', '.join(unknown)}",
+            extra={"errors": [{"field": "copyFrom", "message": f"unknown field {unknown[0]!r}"}]},
+        )
+    source = await find_profile_of_user(kind.other, user_id)
+    if source is None:
+        raise Conflict(
+            f"copyFrom copies from your {kind.other.name} profile, and you have none;"
+            " leave copyFrom out"
+        )
+    stored = editable_fields(source)
+    return {name: stored.get(name) for name in dict.fromkeys(copy_from)}
+
+
 async def add_profile(
-    caller: Caller, profile_type: ProfileType, fields: dict[str, Any]
+    caller: Caller,
+    profile_type: ProfileType,
+    fields: dict[str, Any],
+    *,
+    template: str | None = None,
+    copy_from: Sequence[str] = (),
 ) -> ProfileResult:
     """Add a profile of `profile_type` to the caller's account (201).
 
+    Its fields are, each layer over the ones before: the account's name as
+    `displayName`, the fields of the admin-defined `template` (`InvalidInput` for an
+    unknown one), the `copy_from` fields of the caller's other profile, then `fields`.
     With a profile of the other type already there, the new one is neither active nor
     primary; switch to it with `switch_active_profile`.
     """
+    kind = kind_of(profile_type)
     user = await require_user(caller)
-    fields = {"displayName": user.fullName, **fields}
-    profile = await create_profile_for_user(user.oid, kind_of(profile_type), fields)
+    starter = await template_fields(kind, template)
+    copied = await _copied_fields(user.oid, kind, copy_from)
+    fields = layered_fields({"displayName": user.fullName}, starter, copied, fields)
+    profile = await create_profile_for_user(user.oid, kind, fields)
     return _result(profile, created=True)

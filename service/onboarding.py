@@ -11,9 +11,10 @@ from documents.profile_base import utc_now
 from service.accounts import find_user
 from service.caller import Caller
 from service.errors import Conflict
-from service.my_profiles import create_profile_for_user
+from service.my_profiles import create_profile_for_user, layered_fields
 from service.profile_kinds import kind_of
 from service.profile_store import find_profile_of_user
+from service.profile_templates import template_fields
 from service.results import ProfileResult
 from service.visibility import profile_view
 
@@ -47,14 +48,21 @@ async def complete_onboarding(
     email: str | None,
     full_name: str | None,
     fields: dict[str, Any],
+    *,
+    template: str | None = None,
 ) -> ProfileResult:
     """Create the account if new and its first profile (primary, active).
+
+    The profile's fields are the account's name as `displayName`, under the fields of the
+    admin-defined `template` (an unknown one is `InvalidInput`, before anything is
+    created), under `fields`.
 
     Idempotent: when the account already has a profile of this type, that profile is
     returned (`created` False). An account whose first profile is of the other type is
     refused (409): the second profile is added with `add_profile`.
     """
     kind = kind_of(profile_type)
+    starter = await template_fields(kind, template)
     user = await ensure_account(caller, email, full_name)
     existing = await find_profile_of_user(kind, user.oid)
     if existing is None:
@@ -63,7 +71,7 @@ async def complete_onboarding(
                 f"you are already onboarded with a {kind.other.name} profile;"
                 f" add a {kind.name} profile with POST /v1/me/profiles"
             )
-        fields = {"displayName": user.fullName, **fields}
+        fields = layered_fields({"displayName": user.fullName}, starter, fields)
         try:
             created = await create_profile_for_user(user.oid, kind, fields)
             return ProfileResult(profile_view(created, full=True), created.version, created=True)

@@ -15,6 +15,7 @@ from pymongo import ReturnDocument
 
 from documents import Project, Training, User
 from documents.profile_base import ProfileDocument, utc_now
+from documents.profile_sections import ITEM_SECTIONS
 from migrations.legacy_mapping import PROFILE_FIELDS
 from service.completeness import compute_completeness
 from service.db import MongoDocument, Session
@@ -99,8 +100,22 @@ async def sub_record_counts(
 
 
 def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Headshot positions renumbered 0..n-1 in the order (position, place in the list);
-    the list itself keeps its order."""
+    """Headshot positions renumbered 0..n-1 in the order (position, place in the list),
+    the list itself keeping its order; an `id` for every section item without one."""
+    for name in ITEM_SECTIONS:
+        items = fields.get(name)
+        if isinstance(items, list) and any(
+            isinstance(item, dict) and not item.get("id") for item in items
+        ):
+            fields = {
+                **fields,
+                name: [
+                    {**item, "id": str(ObjectId())}
+                    if isinstance(item, dict) and not item.get("id")
+                    else item
+                    for item in items
+                ],
+            }
     headshots = fields.get("headshots")
     if isinstance(headshots, list) and all(isinstance(h, dict) for h in headshots):
         order = sorted(

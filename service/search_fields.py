@@ -6,7 +6,8 @@ in one compound index):
   with each of its prefixes from one letter, and the whole word marked `=`;
 - typo tokens (`~...`, see `service.typos`) for words of five letters or more;
 - filter tokens `field:value` (`style:hip hop`, `location:atlanta ga`,
-  `representation:seeking`, `union:true`, `gender:female`, `verified:true`).
+  `representation:seeking`, `union:true`, `gender:female`, `verified:true`,
+  `available:2026-W49` for each week a dancer's available ranges touch).
 Words hold only letters and digits, so neither marked words nor filter tokens can be
 confused with a typed word.
 
@@ -15,6 +16,7 @@ string, so a page boundary is a single range on one indexed field.
 """
 
 from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from bson import ObjectId
@@ -66,10 +68,67 @@ def filter_tokens(profile_type: str, profile: Mapping[str, Any]) -> set[str]:
         gender = attributes.get("gender") if isinstance(attributes, Mapping) else None
         if isinstance(gender, str) and (value := filter_value(gender)):
             tokens.add(filter_token("gender", value))
+        tokens.update(availability_tokens(profile.get("availability")))
     else:
         verified = profile.get("verified") is True
         tokens.add(filter_token("verified", "true" if verified else "false"))
     return tokens
+
+
+def iso_week(day: date) -> str:
+    """The ISO week of a day, as `2026-W49`."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def available_ranges(availability: Any) -> list[tuple[date, date]]:
+    """The `available` date ranges of a profile's availability, merged where they touch
+    or overlap, in order. Unreadable entries are skipped."""
+    ranges: list[tuple[date, date]] = []
+    for entry in availability if isinstance(availability, list) else ():
+        if not isinstance(entry, Mapping) or entry.get("status", "available") != "available":
+            continue
+        try:
+            start, end = date.fromisoformat(entry["start"]), date.fromisoformat(entry["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if start <= end:
+            ranges.append((start, end))
+    merged: list[tuple[date, date]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def availability_tokens(availability: Any) -> set[str]:
+    """`available:<ISO week>` for every week an available range touches."""
+    tokens: set[str] = set()
+    for start, end in available_ranges(availability):
+        day = start
+        while day <= end:
+            tokens.add(filter_token("available", iso_week(day)))
+            day += timedelta(days=7 - day.weekday())  # the next Monday
+    return tokens
+
+
+def is_available(availability: Any, start: date, end: date) -> bool:
+    """True when available ranges cover every day from `start` to `end` and no booked
+    range overlaps them (tentative ranges neither help nor block)."""
+    covered = any(low <= start and end <= high for low, high in available_ranges(availability))
+    if not covered:
+        return False
+    for entry in availability:
+        if isinstance(entry, Mapping) and entry.get("status") == "booked":
+            try:
+                low, high = date.fromisoformat(entry["start"]), date.fromisoformat(entry["end"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if low <= end and start <= high:
+                return False
+    return True
 
 
 def search_tokens_of(profile_type: str, profile: Mapping[str, Any]) -> list[str]:

@@ -9,10 +9,11 @@ dancers) leaves that kind out.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from documents.embedded import ProfileType
 from service.errors import InvalidInput
-from service.search_fields import EXACT_MARK, filter_token, filter_value
+from service.search_fields import EXACT_MARK, filter_token, filter_value, iso_week
 from service.search_tokens import MAX_WORD_LENGTH, words
 from service.typos import MIN_TYPO_LENGTH, typo_candidates
 
@@ -20,6 +21,7 @@ Clause = tuple[str, ...]
 MAX_QUERY_WORDS = 8
 MAX_FILTER_VALUES = 20
 MAX_FILTER_VALUE_LENGTH = 100
+MAX_AVAILABILITY_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class SearchFilters:
     genders: tuple[str, ...] = ()
     union_member: bool | None = None
     verified: bool | None = None
+    available: tuple[date, date] | None = None
+    """Dancers available on every day of this range (see `is_available`)."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,22 @@ class SearchQuery:
             ",".join(sorted(filter_value(g) for g in f.genders)),
             str(f.union_member),
             str(f.verified),
+            "" if f.available is None else f"{f.available[0]}/{f.available[1]}",
         ]
         return "|".join(parts)
+
+
+def availability_range(start: date | None, end: date | None) -> tuple[date, date] | None:
+    """The availability filter from its two query parameters: both or neither."""
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        missing = "availableFrom" if start is None else "availableTo"
+        raise InvalidInput(
+            "availability needs both `availableFrom` and `availableTo`",
+            extra={"errors": [{"field": missing, "message": "is required with the other"}]},
+        )
+    return start, end
 
 
 def check_query(query: SearchQuery) -> None:
@@ -86,6 +104,14 @@ def check_query(query: SearchQuery) -> None:
             )
         elif any(not filter_value(value) for value in values):
             errors.append({"field": name, "message": "needs a letter or digit"})
+    if f.available is not None:
+        start, end = f.available
+        if end < start:
+            errors.append({"field": "availableTo", "message": "comes before `availableFrom`"})
+        elif (end - start).days + 1 > MAX_AVAILABILITY_DAYS:
+            errors.append(
+                {"field": "availableTo", "message": f"at most {MAX_AVAILABILITY_DAYS} days"}
+            )
     if errors:
         raise InvalidInput(
             "this search cannot run: " + ", ".join(e["field"] for e in errors),
@@ -118,6 +144,8 @@ def filter_clauses(profile_type: ProfileType, filters: SearchFilters) -> list[Cl
             clauses.append(_values_clause("gender", filters.genders))
         if filters.union_member is not None:
             clauses.append((filter_token("union", str(filters.union_member).lower()),))
+        if filters.available is not None:
+            clauses.append((filter_token("available", iso_week(filters.available[0])),))
     else:
         if dancer_only:
             return None

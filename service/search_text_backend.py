@@ -63,7 +63,8 @@ class TextBackend:
         self, query: SearchQuery, position: Position | None, stats: SearchStats
     ) -> BackendPage:
         query_words = query.words
-        if not query_words:
+        if not query_words or query.filters.available is not None:
+            # listings, and availability (checked day by day), take the tokens path
             return await self._listing.search(query, position, stats)
         wanted = query.limit + 1
         found: list[tuple[float, str, Hit]] = []

@@ -37,7 +37,7 @@ from service.search_backend import (
     Position,
     SearchStats,
 )
-from service.search_fields import EXACT_MARK, FACET_FIELDS, stored_words
+from service.search_fields import EXACT_MARK, FACET_FIELDS, is_available, stored_words
 from service.search_query import (
     Clause,
     SearchQuery,
@@ -48,7 +48,7 @@ from service.search_query import (
 )
 from service.typos import within_one_edit
 
-Predicate = Callable[[set[str]], bool]
+Predicate = Callable[[set[str], MongoDocument], bool]
 
 FIRST_CHUNK = 16
 MAX_CHUNK = 512
@@ -68,7 +68,7 @@ class Level:
     rule: Predicate
 
 
-def _always(_: set[str]) -> bool:
+def _always(_: set[str], __: MongoDocument) -> bool:
     return True
 
 
@@ -170,7 +170,9 @@ class _Walk:
             self.last_key = best["rankKey"]
             self.read += 1
             tokens = set(best.get("searchTokens") or ())
-            if all(tokens.intersection(clause) for clause in self.others) and self.rule(tokens):
+            if all(tokens.intersection(clause) for clause in self.others) and self.rule(
+                tokens, best
+            ):
                 return best
             if self.read >= MAX_READ_PER_PAGE:
                 return None
@@ -204,6 +206,19 @@ async def _read_level(level: Level, after: str, need: int, stats: SearchStats) -
     return _LevelResult(found[:need], stop)
 
 
+def _with_filters(query: SearchQuery, rule: Predicate) -> Predicate:
+    """`rule`, and what the filters need beyond tokens (availability on every day)."""
+    available = query.filters.available
+    if available is None:
+        return rule
+    start, end = available
+
+    def checked(tokens: set[str], document: MongoDocument) -> bool:
+        return is_available(document.get("availability"), start, end) and rule(tokens, document)
+
+    return checked
+
+
 def _exact_count(query_words: list[str]) -> Callable[[set[str]], int]:
     marked = [EXACT_MARK + word for word in query_words]
     return lambda tokens: sum(token in tokens for token in marked)
@@ -214,7 +229,7 @@ def strict_levels(query: SearchQuery) -> list[Level]:
     query_words = query.words
     filters = {kind: filter_clauses(kind, query.filters) for kind in query.kinds}
     if not query_words:
-        return [Level(filters, _always)]
+        return [Level(filters, _with_filters(query, _always))]
     exact_count = _exact_count(query_words)
     levels = []
     for exact in range(len(query_words), -1, -1):
@@ -224,10 +239,10 @@ def strict_levels(query: SearchQuery) -> list[Level]:
             for kind, found in filters.items()
         }
 
-        def rule(tokens: set[str], exact: int = exact) -> bool:
+        def rule(tokens: set[str], _: MongoDocument, exact: int = exact) -> bool:
             return exact_count(tokens) == exact
 
-        levels.append(Level(clauses, rule))
+        levels.append(Level(clauses, _with_filters(query, rule)))
     return levels
 
 
@@ -242,11 +257,11 @@ def typo_level(query: SearchQuery) -> Level:
         for kind, found in filters.items()
     }
 
-    def rule(tokens: set[str]) -> bool:
+    def rule(tokens: set[str], _: MongoDocument) -> bool:
         profile_words = stored_words(tokens)
         return all(within_one_edit(word, profile_words) for word in forgiving)
 
-    return Level(clauses, rule)
+    return Level(clauses, _with_filters(query, rule))
 
 
 def broadest_level(query: SearchQuery, typo: bool) -> Level:
@@ -258,7 +273,7 @@ def broadest_level(query: SearchQuery, typo: bool) -> Level:
     clauses = {
         kind: None if found is None else [*found, *words_clauses] for kind, found in filters.items()
     }
-    return Level(clauses, _always)
+    return Level(clauses, _with_filters(query, _always))
 
 
 async def count_facets(level: Level, stats: SearchStats) -> Facets:

@@ -9,16 +9,23 @@ from litestar.response import Response
 from api.controllers.common import AuthRequest, profile_response
 from api.errors import problem_responses
 from api.etag import etag_for, parse_if_match
-from api.schemas.profile_requests import MePatch, NewProfile, Onboarding, SwitchProfile
-from api.schemas.responses import MeOut, ProfileList, ProfileOut
+from api.schemas.profile_requests import (
+    STARTER_KEYS,
+    MePatch,
+    NewProfile,
+    Onboarding,
+    SwitchProfile,
+)
+from api.schemas.responses import MeOut, MyProfileList, ProfileComparison, ProfileOut
 from service.accounts import get_me, update_me
 from service.my_profiles import (
     add_profile,
     get_my_active_profile,
-    get_user_profiles,
+    get_profile_switcher,
     switch_active_profile,
 )
 from service.onboarding import complete_onboarding
+from service.profile_comparison import compare_my_profiles
 from service.results import AccountResult
 
 IfMatch = Annotated[
@@ -68,28 +75,56 @@ class MeController(Controller):
         data: JSONBody[Onboarding],
     ) -> Response[ProfileOut]:
         body = data.root
-        fields = body.model_dump(exclude_unset=True, exclude={"profileType", "email", "fullName"})
+        fields = body.model_dump(exclude_unset=True, exclude={*STARTER_KEYS, "email", "fullName"})
         result = await complete_onboarding(
-            request.user, body.profileType, body.email, body.fullName, fields
+            request.user,
+            body.profileType,
+            body.email,
+            body.fullName,
+            fields,
+            template=body.template,
         )
         return profile_response(result)
 
-    @get("/profiles", summary="All the caller's profiles", responses=problem_responses(404))
-    async def list_mine(self, request: AuthRequest) -> ProfileList:
-        results = await get_user_profiles(request.user)
+    @get(
+        "/profiles",
+        summary="All the caller's profiles, each with the completeness sections it misses",
+        responses=problem_responses(404),
+    )
+    async def list_mine(self, request: AuthRequest) -> MyProfileList:
+        results = await get_profile_switcher(request.user)
         return {"items": [result.view for result in results], "nextCursor": None}  # type: ignore[return-value]
+
+    @get(
+        "/profiles/comparison",
+        summary="The caller's dancer and choreographer profiles side by side",
+        description="Each field both types have, with both values and whether they are the "
+        "same. 409 unless the caller has both profiles.",
+        responses=problem_responses(404, 409),
+    )
+    async def compare_mine(self, request: AuthRequest) -> ProfileComparison:
+        return ProfileComparison.model_validate(await compare_my_profiles(request.user))
 
     @post(
         "/profiles",
         summary="Add a profile of the other type",
+        description="Its fields: the `template`'s, then those named in `copyFrom` from the "
+        "caller's other profile, then the body's own on top.",
         responses=problem_responses(404, 409, 413, 422),
     )
     async def add_mine(
         self, request: AuthRequest, data: JSONBody[NewProfile]
     ) -> Response[ProfileOut]:
         body = data.root
-        fields = body.model_dump(exclude_unset=True, exclude={"profileType"})
-        return profile_response(await add_profile(request.user, body.profileType, fields))
+        fields = body.model_dump(exclude_unset=True, exclude=set(STARTER_KEYS))
+        result = await add_profile(
+            request.user,
+            body.profileType,
+            fields,
+            template=body.template,
+            copy_from=body.copyFrom or (),
+        )
+        return profile_response(result)
 
     @get(
         "/profiles/active", summary="The caller's active profile", responses=problem_responses(404)

@@ -9,6 +9,8 @@ from api.controllers.common import AuthRequest, cursor_codec
 from api.errors import problem_responses
 from api.query_guard import known_query_parameters_only
 from api.schemas.search import (
+    AvailableFrom,
+    AvailableTo,
     ChoreographerPage,
     Cursor,
     DancerPage,
@@ -24,7 +26,7 @@ from api.schemas.search import (
     WithFacets,
 )
 from service.search import SearchResult, search_profiles
-from service.search_query import SearchFilters, SearchQuery
+from service.search_query import SearchFilters, SearchQuery, availability_range
 
 ORDER = (
     "Best match first: profiles where more words match a whole word rank higher, then"
@@ -77,6 +79,8 @@ async def search_dancers(
     representationStatus: Representation = None,
     gender: Genders = None,
     unionMember: UnionMember = None,
+    availableFrom: AvailableFrom = None,
+    availableTo: AvailableTo = None,
     facets: WithFacets = False,
 ) -> Response[DancerPage]:
     query = SearchQuery(
@@ -88,6 +92,7 @@ async def search_dancers(
             representation=_tuple(representationStatus),
             genders=_tuple(gender),
             union_member=unionMember,
+            available=availability_range(availableFrom, availableTo),
         ),
         limit=limit,
         cursor=cursor,
@@ -136,7 +141,7 @@ async def search_choreographers(
     summary="Search dancers and choreographers together",
     description=ORDER
     + " A filter that only one kind has (`verified`, `representationStatus`, `gender`,"
-    " `unionMember`) leaves the other kind out.",
+    " `unionMember`, availability) leaves the other kind out.",
     tags=["search"],
     responses=problem_responses(422),
     guards=[known_query_parameters_only],
@@ -152,6 +157,8 @@ async def search_everyone(
     gender: Genders = None,
     unionMember: UnionMember = None,
     verified: Verified = None,
+    availableFrom: AvailableFrom = None,
+    availableTo: AvailableTo = None,
     facets: WithFacets = False,
 ) -> Response[SearchPage]:
     query = SearchQuery(
@@ -164,6 +171,7 @@ async def search_everyone(
             genders=_tuple(gender),
             union_member=unionMember,
             verified=verified,
+            available=availability_range(availableFrom, availableTo),
         ),
         limit=limit,
         cursor=cursor,

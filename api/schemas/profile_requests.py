@@ -6,9 +6,9 @@ empty profile. Server-owned fields are not declared, so a body naming one is a 4
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, RootModel
+from pydantic import Field, RootModel, StringConstraints, field_validator
 
 from api.schemas.fields import (
     MAX_HEADSHOTS,
@@ -25,6 +25,8 @@ from api.schemas.fields import (
     StorageId,
     Title,
 )
+from service.dance_styles import canonical_style
+from service.profile_templates import NAME_PATTERN as TEMPLATE_NAME_PATTERN
 
 RepresentationStatus = Literal["represented", "seeking", "independent"]
 
@@ -54,8 +56,17 @@ class ResumeUploadIn(RequestModel):
 
 class ResumePatch(RequestModel):
     skills: Annotated[list[ShortText], Field(max_length=MAX_LIST)] | None = None
-    danceStyles: Annotated[list[ShortText], Field(max_length=MAX_LIST)] | None = None
+    danceStyles: Annotated[list[ShortText], Field(max_length=MAX_LIST)] | None = Field(
+        default=None,
+        description="Styles of the known vocabulary (`GET /v1/dance-styles`) are stored in"
+        " its spelling (`hip hop` becomes `Hip-Hop`); others are kept as typed",
+    )
     uploads: Annotated[list[ResumeUploadIn], Field(max_length=MAX_LIST)] | None = None
+
+    @field_validator("danceStyles")
+    @classmethod
+    def _canonical_styles(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [canonical_style(style) for style in value]
 
 
 class HeightIn(RequestModel):
@@ -118,24 +129,63 @@ class ChoreographerPatch(ProfilePatchBase):
     companyName: Title | None = None
 
 
-class NewDancerProfile(DancerPatch):
+TemplateName = Annotated[str, StringConstraints(pattern=TEMPLATE_NAME_PATTERN)]
+CopyableField = Literal["headshots", "links", "bio", "training"]
+
+
+class FromTemplate(RequestModel):
+    """The admin-defined template a new profile starts from (never stored itself)."""
+
+    template: TemplateName | None = Field(
+        default=None,
+        description="Name of a profile template of this type: its fields are applied first,"
+        " the body's own fields on top; an unknown one is a 422",
+    )
+
+
+class CopyFromOtherProfile(RequestModel):
+    """Fields a second profile copies from the caller's other profile (never stored)."""
+
+    copyFrom: Annotated[list[CopyableField], Field(max_length=4)] | None = Field(
+        default=None,
+        description="Fields copied from your other profile, over the template's and under"
+        " the body's own",
+    )
+
+
+class NewDancerProfile(DancerPatch, FromTemplate):
     """A dancer profile to create."""
 
     profileType: Literal["dancer"]
 
 
-class NewChoreographerProfile(ChoreographerPatch):
+class NewChoreographerProfile(ChoreographerPatch, FromTemplate):
     """A choreographer profile to create."""
 
     profileType: Literal["choreographer"]
 
 
+class AddedDancerProfile(NewDancerProfile, CopyFromOtherProfile):
+    """A dancer profile added to an account that may have a choreographer profile."""
+
+
+class AddedChoreographerProfile(NewChoreographerProfile, CopyFromOtherProfile):
+    """A choreographer profile added to an account that may have a dancer profile."""
+
+
 class NewProfile(
     RootModel[
-        Annotated[NewDancerProfile | NewChoreographerProfile, Field(discriminator="profileType")]
+        Annotated[
+            AddedDancerProfile | AddedChoreographerProfile, Field(discriminator="profileType")
+        ]
     ]
 ):
-    """A profile to create: its `profileType` and its fields."""
+    """A profile to add: its `profileType`, its fields, and optionally a `template` and
+    fields to `copyFrom` the other profile."""
+
+
+STARTER_KEYS = frozenset({"profileType", "template", "copyFrom"})
+"""Keys of a creation body that choose how the profile starts; never profile fields."""
 
 
 class AccountFields(RequestModel):
@@ -171,3 +221,13 @@ class MePatch(AccountFields):
     """A JSON merge patch of the caller: account fields and the active profile's fields."""
 
     activeProfile: DancerPatch | ChoreographerPatch | None = None
+
+
+class TemplateBody(RequestModel):
+    """A profile template's fields."""
+
+    fields: dict[str, Any] = Field(
+        description="A profile patch of the template's type (as `DancerPatch` or"
+        " `ChoreographerPatch`), validated as a profile creation is; server-owned and"
+        " unknown fields are a 422"
+    )

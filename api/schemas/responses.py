@@ -132,6 +132,63 @@ class ProfileList(BaseModel):
     nextCursor: str | None
 
 
+class SwitcherFields(BaseModel):
+    missing: list[str] = Field(
+        description="Completeness sections still missing to reach 100 (see `completeness`)"
+    )
+
+
+class MyDancerOut(DancerOut, SwitcherFields):
+    """The caller's dancer profile in their profile switcher."""
+
+
+class MyChoreographerOut(ChoreographerOut, SwitcherFields):
+    """The caller's choreographer profile in their profile switcher."""
+
+
+class MyProfileList(BaseModel):
+    """The caller's profiles, the active one first, each with what it still misses."""
+
+    items: list[MyDancerOut | MyChoreographerOut]
+    nextCursor: str | None
+
+
+class ComparedProfile(BaseModel):
+    id: str
+    completeness: int = Field(ge=0, le=100)
+
+
+class FieldComparison(BaseModel):
+    field: str = Field(description="The field; `resume.skills` names a field of `resume`")
+    same: bool
+    dancer: Any = Field(description="The dancer profile's value")
+    choreographer: Any = Field(description="The choreographer profile's value")
+
+
+class ProfileComparison(BaseModel):
+    """The caller's two profiles side by side, over the fields both types have."""
+
+    dancer: ComparedProfile
+    choreographer: ComparedProfile
+    fields: list[FieldComparison]
+
+
+class ProfileTemplateOut(BaseModel):
+    """A named starter set of profile fields."""
+
+    name: str
+    profileType: Literal["dancer", "choreographer"]
+    fields: dict[str, Any] = Field(description="A profile patch of that type")
+    updatedAt: datetime | None
+    updatedBy: str | None = Field(description="The authId of the admin who last wrote it")
+
+
+class ProfileTemplateList(BaseModel):
+    """Every profile template, by profile type then name."""
+
+    items: list[ProfileTemplateOut]
+
+
 class DancerList(BaseModel):
     items: list[DancerOut]
     nextCursor: str | None

@@ -1,5 +1,6 @@
 """Query parameters and bodies of the discovery endpoints."""
 
+from datetime import date as Date  # noqa: N812
 from typing import Annotated, Literal
 
 from litestar.params import QueryParameter
@@ -47,6 +48,16 @@ UnionMember = Annotated[
 ]
 Verified = Annotated[
     bool | None, QueryParameter(description="Choreographers: verified by the app or not")
+]
+AvailableFrom = Annotated[
+    Date | None,
+    QueryParameter(
+        description="Dancers available on every day from this date (with `availableTo`):"
+        " covered by their `available` ranges and not overlapping a `booked` one"
+    ),
+]
+AvailableTo = Annotated[
+    Date | None, QueryParameter(description="Last day of `availableFrom` (at most 366 days)")
 ]
 WithFacets = Annotated[
     bool,

@@ -21,7 +21,8 @@ class Operation:
 
     def url(self, ids: dict[str, str]) -> str:
         kind = "dancer" if self.path.startswith("/v1/dancers") else "choreographer"
-        return re.sub(r"\{profile_id(:str)?\}", ids[kind], self.path)
+        path = re.sub(r"\{profile_id(:str)?\}", ids[kind], self.path)
+        return re.sub(r"\{\w+(:\w+)?\}", "0" * 24, path)  # an item that need not exist
 
 
 def operations(app: Litestar, *, writes: bool) -> list[Operation]:
@@ -44,10 +45,37 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 
+# valid bodies of a profile's content routes, by the end of the path
+CONTENT_BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
+    ("POST", "/headshots"): {"storageId": "s", "url": "https://img.example.test/s.jpg"},
+    ("PUT", "/headshots/order"): {"storageIds": []},
+    ("PUT", "/primary"): None,
+    ("PUT", "/links"): {"links": []},
+    ("PATCH", "/resume"): {"skills": ["Tumbling"]},
+    ("PATCH", "/representation"): {"representationStatus": "seeking"},
+    ("POST", "/availability"): {"start": "2026-12-01", "end": "2026-12-02"},
+    ("POST", "/specialisations"): {"style": "Jazz"},
+    ("POST", "/videos"): {"url": "https://video.example.test/v"},
+    ("POST", "/auditions"): {"production": "Show"},
+    ("POST", "/workshops"): {"title": "W", "startDate": "2027-01-01", "endDate": "2027-01-02"},
+    ("POST", "/rate-cards"): {"service": "Class", "unit": "hour", "amount": 50},
+    ("POST", "/portfolio"): {"title": "Work"},
+    ("POST", "/projects"): {"title": "Project"},
+    ("POST", "/training"): {"name": "Training"},
+}
+
+
 def body_for(operation: Operation) -> dict[str, Any] | None:
-    if operation.method in ("PATCH", "PUT", "POST"):
-        return BODIES.get((operation.method, operation.path), {"bio": "changed by someone"})
-    return None
+    if operation.method not in ("PATCH", "PUT", "POST"):
+        return None
+    if (operation.method, operation.path) in BODIES:
+        return BODIES[(operation.method, operation.path)]
+    for (method, suffix), body in CONTENT_BODIES.items():
+        if method == operation.method and operation.path.endswith(suffix):
+            return body
+    if operation.method == "PATCH" and re.search(r"\{\w+(:\w+)?\}$", operation.path):
+        return {}  # an empty merge patch of one item
+    return {"bio": "changed by someone"}
 
 
 @pytest.fixture

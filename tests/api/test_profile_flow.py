@@ -5,6 +5,7 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
+from service.completeness import DANCER_WEIGHTS
 from service.config import Settings
 from service.db import MongoDocument
 from tests.helpers import Client, auth, onboard
@@ -211,7 +212,10 @@ async def test_patch_recomputes_completeness_and_search_tokens(
         },
         headers=auth("hal"),
     )
-    assert response.json()["completeness"] == before + 10 + 20 + 10 + 5
+    gained = sum(
+        DANCER_WEIGHTS[name] for name in ("bio", "headshots", "danceStyles", "workLocation")
+    )
+    assert response.json()["completeness"] == before + gained
     stored = await raw_client[settings.db_name].dancers.find_one({"displayName": "Hal"})
     assert stored is not None
     assert {"=k", "=pop", "=sao", "=paulo", "pa", "hal"} <= set(stored["searchTokens"])

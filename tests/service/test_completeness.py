@@ -28,6 +28,23 @@ SECTION_INPUTS: dict[str, tuple[dict[str, Any], int, int]] = {
     "representation": ({"representationStatus": "seeking"}, 0, 0),
     "companyName": ({"companyName": "The Lab"}, 0, 0),
     "projects": ({}, 1, 0),
+    "videos": ({"videos": [{"id": "v", "url": "https://video.example.test/1"}]}, 0, 0),
+    "availability": (
+        {"availability": [{"id": "a", "start": "2026-12-01", "end": "2026-12-02"}]},
+        0,
+        0,
+    ),
+    "portfolio": ({"portfolio": [{"id": "p", "title": "Tour"}]}, 0, 0),
+    "rateCards": ({"rateCards": [{"id": "r", "service": "Class", "amount": 50}]}, 0, 0),
+    "workshops": (
+        {"workshops": [{"id": "w", "title": "Heels", "startDate": "2027-01-01"}]},
+        0,
+        0,
+    ),
+}
+NEW_SECTIONS: dict[ProfileType, list[str]] = {
+    "dancer": ["videos", "availability"],
+    "choreographer": ["portfolio", "rateCards", "workshops"],
 }
 
 FULL_DANCER: dict[str, Any] = {
@@ -41,6 +58,8 @@ FULL_DANCER: dict[str, Any] = {
     "workLocation": ["Berlin"],
     "training": [{"name": "Alvin Ailey", "type": "class"}],
     "representationStatus": "independent",
+    **SECTION_INPUTS["videos"][0],
+    **SECTION_INPUTS["availability"][0],
 }
 FULL_CHOREOGRAPHER: dict[str, Any] = {
     "displayName": "Gina Ivanova",
@@ -51,6 +70,9 @@ FULL_CHOREOGRAPHER: dict[str, Any] = {
     "workLocation": ["Atlanta"],
     "training": [{"name": "Broadway Dance Center"}],
     "companyName": "The Lab",
+    **SECTION_INPUTS["portfolio"][0],
+    **SECTION_INPUTS["rateCards"][0],
+    **SECTION_INPUTS["workshops"][0],
 }
 FULL_PROFILES: dict[ProfileType, dict[str, Any]] = {
     "dancer": FULL_DANCER,
@@ -121,24 +143,36 @@ def test_sections_of_the_other_type_add_nothing(profile_type: ProfileType, secti
 
 @pytest.mark.parametrize("profile_type", PROFILE_TYPES)
 @pytest.mark.parametrize(
-    ("project_count", "training_count", "expected"),
-    [(0, 0, 0), (1, 0, 10), (7, 0, 10), (0, 1, 5), (0, 3, 5), (2, 2, 15)],
+    ("project_count", "training_count", "projects", "training"),
+    [
+        (0, 0, False, False),
+        (1, 0, True, False),
+        (7, 0, True, False),
+        (0, 1, False, True),
+        (0, 3, False, True),
+        (2, 2, True, True),
+    ],
 )
 def test_sub_record_counts_count(
-    profile_type: ProfileType, project_count: int, training_count: int, expected: int
+    profile_type: ProfileType,
+    project_count: int,
+    training_count: int,
+    projects: bool,
+    training: bool,
 ) -> None:
     result = compute_completeness(
         profile_type, {}, project_count=project_count, training_count=training_count
     )
 
-    assert result.score == expected
+    weights = WEIGHTS[profile_type]
+    assert result.score == projects * weights["projects"] + training * weights["training"]
 
 
 @pytest.mark.parametrize("profile_type", PROFILE_TYPES)
 def test_full_profile_without_projects_misses_only_projects(profile_type: ProfileType) -> None:
     result = compute_completeness(profile_type, FULL_PROFILES[profile_type])
 
-    assert result.score == 90
+    assert result.score == 100 - WEIGHTS[profile_type]["projects"]
     assert result.missing == ["projects"]
 
 

@@ -1,0 +1,69 @@
+"""Completeness with the phase-6 sections: recompute every profile's score.
+
+The weights changed (videos, availability, portfolio, rate cards and workshops count
+now; see `service/completeness.py`), so every stored `completeness` is recomputed, with
+the profile's project and training record counts, and `rankKey` with it (listings order
+by it). Profiles whose values are already current are left alone; re-running changes
+nothing. `down` has nothing to undo: the previous release recomputes on its next write.
+"""
+
+from pymongo import UpdateOne
+
+from migrations import collections as names
+from migrations.context import Batch, Document, MigrationContext
+from service.completeness import compute_completeness
+from service.search_fields import rank_key
+
+DESTRUCTIVE = False
+
+
+async def _counts(
+    ctx: MigrationContext, collection: str, profile_ids: list[object], batch: Batch
+) -> dict[object, int]:
+    pipeline: list[Document] = [
+        {"$match": {"profileId": {"$in": profile_ids}}},
+        {"$group": {"_id": "$profileId", "n": {"$sum": 1}}},
+    ]
+    cursor = await ctx.db[collection].aggregate(pipeline, session=batch.session)
+    return {row["_id"]: row["n"] async for row in cursor}
+
+
+async def up(ctx: MigrationContext) -> None:
+    """Recompute completeness and rankKey of every profile."""
+    for profile_type, collection in names.PROFILE_COLLECTIONS.items():
+
+        async def handle(
+            profiles: list[Document],
+            batch: Batch,
+            profile_type: str = profile_type,
+            collection: str = collection,
+        ) -> None:
+            ids = [profile["_id"] for profile in profiles]
+            projects = await _counts(ctx, names.PROJECTS, ids, batch)
+            training = await _counts(ctx, names.TRAINING, ids, batch)
+            for profile in profiles:
+                score = compute_completeness(
+                    profile_type,  # type: ignore[arg-type]
+                    profile,
+                    project_count=projects.get(profile["_id"], 0),
+                    training_count=training.get(profile["_id"], 0),
+                ).score
+                key = rank_key(score, profile["_id"])
+                if profile.get("completeness") == score and profile.get("rankKey") == key:
+                    batch.counts[f"{collection} already current"] += 1
+                    continue
+                batch.write(
+                    collection,
+                    UpdateOne(
+                        {"_id": profile["_id"]}, {"$set": {"completeness": score, "rankKey": key}}
+                    ),
+                    f"{collection} rescored",
+                )
+
+        await ctx.batches(
+            collection, collection, {}, handle, final=collection == names.CHOREOGRAPHERS
+        )
+
+
+async def down(ctx: MigrationContext) -> None:
+    """Nothing to undo (scores are derived; the previous release rescores on write)."""
