@@ -21,6 +21,13 @@ from api.controllers.search import search_choreographers, search_dancers, search
 from api.controllers.verification import VerificationController
 from api.controllers.vocabulary import dance_styles
 from api.errors import problem_details_plugin
+from api.observability import (
+    MetricsController,
+    echo_request_id,
+    prometheus_config,
+    request_id_middleware,
+)
+from api.rate_limit import rate_limit_config
 from service.config import Settings
 from service.cursor import CursorCodec
 from service.db import connect
@@ -39,7 +46,12 @@ def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
 
     @asynccontextmanager
     async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
-        database = await connect(url, settings.db_name, settings.server_selection_timeout_ms)
+        database = await connect(
+            url,
+            settings.db_name,
+            settings.server_selection_timeout_ms,
+            settings.operation_timeout_ms,
+        )
         app.state.database = database
         app.state.search_backend = await choose_backend(settings.search_backend)
         try:
@@ -47,10 +59,12 @@ def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
         finally:
             await database.close()
 
-    auth = jwt_auth(secret)
+    auth = jwt_auth(secret, settings)
+    rate_limit = rate_limit_config(settings.rate_limit_per_second, settings.rate_limit_burst)
     return Litestar(
         route_handlers=[
             HealthController,
+            MetricsController,
             MeController,
             dancers_router(),
             choreographers_router(),
@@ -68,6 +82,13 @@ def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
         ],
         lifespan=[database_lifespan],
         on_app_init=[auth.on_app_init],
+        middleware=[
+            request_id_middleware,
+            prometheus_config().middleware,
+            *([] if rate_limit is None else [rate_limit.middleware]),
+        ],
+        before_send=[echo_request_id],
+        logging_config=None,  # logging is configured once, by the process (service.logs)
         plugins=[problem_details_plugin()],
         request_max_body_size=settings.max_body_bytes,
         state=_initial_state(secret),

@@ -1,12 +1,77 @@
-"""Bearer-token authentication (Litestar's JWT auth, HS256)."""
+"""Bearer-token authentication (Litestar's JWT auth, HS256).
 
-from typing import Any
+Tokens are verified with the current secret and, during a change-over, the previous one
+(`PROFILES_JWT_PREVIOUS_SECRET`); `exp`, `nbf` and `iat` tolerate a small clock leeway;
+`iss` and `aud` are required and checked when configured. Only HS256 is accepted, so a
+token with `alg: none` (or any other algorithm) is refused.
+"""
 
+from typing import Any, ClassVar, cast
+
+import jwt
 from litestar.connection import ASGIConnection
+from litestar.exceptions import ImproperlyConfiguredException
 from litestar.security.jwt import JWTAuth, Token
+from litestar.security.jwt.token import JWTDecodeOptions
 
 from service.caller import Caller
+from service.config import Settings
 from service.tokens import ALGORITHM
+
+
+class VerifiedToken(Token):
+    """Litestar's `Token`, decoded with a clock leeway and any of the accepted secrets.
+
+    Subclasses made by `token_class` carry the configuration (Litestar calls `decode`
+    as a class method with the current secret only).
+    """
+
+    previous_secrets: ClassVar[tuple[str, ...]] = ()
+    leeway_seconds: ClassVar[float] = 0.0
+
+    def __post_init__(self) -> None:
+        # PyJWT has already checked `exp`, `nbf` and `iat` with the leeway; the base
+        # class would check them again without it.
+        if not self.sub:
+            raise ImproperlyConfiguredException("sub must be a non-empty string")
+
+    @classmethod
+    def decode_payload(
+        cls,
+        encoded_token: str,
+        secret: str,
+        algorithms: list[str],
+        issuer: Any = None,
+        audience: Any = None,
+        options: JWTDecodeOptions | None = None,
+    ) -> Any:
+        """The verified claims of `encoded_token`: signed with `secret` or a previous
+        secret, within the leeway; PyJWT's errors otherwise (Litestar answers 401)."""
+        keys = (secret, *cls.previous_secrets)
+        for index, key in enumerate(keys):
+            try:
+                return jwt.decode(
+                    encoded_token,
+                    key,
+                    algorithms=algorithms,
+                    issuer=issuer,
+                    audience=audience,
+                    options=cast(Any, options),
+                    leeway=cls.leeway_seconds,
+                )
+            except jwt.InvalidSignatureError:
+                if index == len(keys) - 1:
+                    raise
+        raise jwt.InvalidSignatureError("no secret to verify with")
+
+
+def token_class(previous_secret: str | None, leeway_seconds: float) -> type[VerifiedToken]:
+    """A `VerifiedToken` class that also accepts `previous_secret` and the leeway."""
+    attributes = {
+        "previous_secrets": (previous_secret,) if previous_secret else (),
+        "leeway_seconds": leeway_seconds,
+    }
+    return cast(type[VerifiedToken], type("ConfiguredToken", (VerifiedToken,), attributes))
 
 
 def caller_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Caller:
@@ -24,13 +89,28 @@ def caller_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Ca
     )
 
 
-def jwt_auth(secret: str) -> JWTAuth[Caller, Token]:
-    """Every route needs a valid token except health checks and the OpenAPI schema."""
-    return JWTAuth[Caller, Token](
+def jwt_auth(secret: str, settings: Settings) -> JWTAuth[Caller, VerifiedToken]:
+    """Every route needs a valid token except health checks and the OpenAPI schema.
+
+    From `settings`: the issuer and audience (required when set), the clock leeway and
+    the previous secret of a change-over."""
+    previous = settings.jwt_previous_secret
+    claims = ["exp", "sub"]
+    if settings.jwt_issuer:
+        claims.append("iss")
+    if settings.jwt_audience:
+        claims.append("aud")
+    return JWTAuth[Caller, VerifiedToken](
         token_secret=secret,
         algorithm=ALGORITHM,
+        token_cls=token_class(
+            previous.get_secret_value() if previous is not None else None,
+            settings.jwt_leeway_seconds,
+        ),
         retrieve_user_handler=caller_from_token,
-        exclude=["^/health", "^/schema"],
-        require_claims=["exp", "sub"],
+        exclude=["^/health", "^/metrics", "^/schema"],
+        require_claims=claims,
+        accepted_issuers=[settings.jwt_issuer] if settings.jwt_issuer else None,
+        accepted_audiences=[settings.jwt_audience] if settings.jwt_audience else None,
         description="HS256 bearer token; `sub` is the caller's authId, `roles: [admin]` for admins",
     )

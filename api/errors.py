@@ -11,11 +11,12 @@ from litestar.plugins.problem_details import (
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 from api.schemas.responses import Problem
 from service.errors import ServiceError
 from service.profile_store import SERVER_FIELDS
+from service.transactions import is_unavailable, is_write_conflict
 
 logger = logging.getLogger("profiles.api")
 
@@ -89,9 +90,31 @@ def from_connection_failure(_: ConnectionFailure) -> ProblemDetailsException:
     return _problem(503, "the database did not answer; try again shortly")
 
 
+def from_database_error(error: PyMongoError) -> ProblemDetailsException:
+    """A database error PyMongo's own retries did not cure: 503 when the database is
+    unavailable for now (timeouts, step-downs, shutdowns), 409 for a write conflict,
+    else logged and 500."""
+    if is_unavailable(error):
+        logger.warning("database unavailable: %s", type(error).__name__)
+        return _problem(
+            503, "the database did not answer; try again shortly", headers={"Retry-After": "1"}
+        )
+    if is_write_conflict(error):
+        return _problem(409, "a concurrent request changed this; read it again and retry")
+    return from_unexpected_error(error)
+
+
 def from_undecodable_body(_: UnicodeDecodeError) -> ProblemDetailsException:
     """A body that is not UTF-8: 400."""
     return _problem(400, "the request body is not valid UTF-8 JSON")
+
+
+def from_recursion_error(error: RecursionError) -> ProblemDetailsException:
+    """A JSON body nested deeper than the decoder recurses: 400. Any other recursion
+    error is a fault of the server's."""
+    if "deserializing" in str(error):
+        return _problem(400, "the request body is nested too deeply to be read as JSON")
+    return from_unexpected_error(error)
 
 
 def from_unexpected_error(error: Exception) -> ProblemDetailsException:
@@ -109,7 +132,9 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
                 ValidationException: from_validation_error,
                 ServiceError: from_service_error,
                 ConnectionFailure: from_connection_failure,
+                PyMongoError: from_database_error,
                 UnicodeDecodeError: from_undecodable_body,
+                RecursionError: from_recursion_error,
                 Exception: from_unexpected_error,
             }
         )
@@ -117,6 +142,8 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
 
 
 _DESCRIPTIONS = {
+    400: "Malformed request: a body that is not JSON, not UTF-8, nested too deeply, or with"
+    " a number out of range",
     401: "Missing, expired or invalid bearer token",
     403: "Authenticated, but not the owner or an admin",
     404: "No such resource (unknown or malformed id, or no account yet)",
@@ -128,13 +155,15 @@ _DESCRIPTIONS = {
 }
 
 
-def problem_responses(*codes: int) -> dict[int, ResponseSpec]:
-    """OpenAPI response entries for these error statuses, all problem details."""
+def problem_responses(*codes: int, public: bool = False) -> dict[int, ResponseSpec]:
+    """OpenAPI response entries for these error statuses, all problem details; with
+    those of every authenticated call (400, 401, 503) unless `public` (then 503 only)."""
+    common = (503,) if public else (400, 401, 503)
     return {
         code: ResponseSpec(
             data_container=Problem,
             description=_DESCRIPTIONS[code],
             media_type="application/problem+json",
         )
-        for code in (401, 503, *codes)
+        for code in (*common, *codes)
     }

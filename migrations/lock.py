@@ -23,6 +23,8 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from migrations import collections as names
 from migrations.errors import LockHeldError, LockLostError
 
+RELEASE_ATTEMPTS = 3
+"""Tries to free the lock before leaving it to expire."""
 LOCK_ID = "migrations"
 DEFAULT_TTL_SECONDS = 60.0
 
@@ -144,11 +146,18 @@ class MigrationLock:
                 await self._heartbeat
             self._heartbeat = None
         if self.token is not None:
-            with contextlib.suppress(PyMongoError):
-                await self.collection.update_one(
-                    {"_id": LOCK_ID, "token": self.token, "owner": self.owner},
-                    {"$set": {"owner": None, "expiresAt": now()}},
-                )
+            # a few tries: a run that stopped on a database error should not leave the
+            # lock to expire when a moment later the database answers again
+            for attempt in range(RELEASE_ATTEMPTS):
+                try:
+                    await self.collection.update_one(
+                        {"_id": LOCK_ID, "token": self.token, "owner": self.owner},
+                        {"$set": {"owner": None, "expiresAt": now()}},
+                    )
+                    break
+                except PyMongoError:
+                    if attempt < RELEASE_ATTEMPTS - 1:
+                        await asyncio.sleep(0.1 * (attempt + 1))
             self.token = None
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import PyMongoError
 
 from migrations import collections as names
 from migrations.context import MigrationContext, server_has_transactions
@@ -148,6 +149,14 @@ class Runner:
                 summaries.append(summary)
                 if summary["status"] != "applied":
                     break
+        except PyMongoError as error:
+            # what PyMongo's retries did not cure (a write conflict with a live writer, a
+            # server-side time limit, a step-down): every committed batch is checkpointed,
+            # so the run stops cleanly and a re-run resumes
+            raise MigrationError(
+                f"the database failed ({type(error).__name__}: {error}); committed batches"
+                " are kept: run `profiles migrate up` again to resume"
+            ) from error
         finally:
             if lock is not None:
                 await lock.release()

@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -19,6 +20,7 @@ from service.cli_flags import FlagsError, add_flags_parser, run_flags
 from service.cli_migrate import add_migrate_parser, run_migrate
 from service.config import Settings
 from service.embedded import EmbeddedDatabase, EmbeddedDatabaseError
+from service.logs import configure_logging
 from service.secrets import MissingSecretError, jwt_secret
 from service.tokens import issue_token
 
@@ -90,12 +92,28 @@ def serve(settings: Settings) -> None:
     from api.app import create_app
 
     jwt_secret(settings)  # fail before starting anything when the secret is missing
+    # uvicorn drains on SIGTERM / SIGINT, then raises the signal again with the handlers
+    # it found: SIGINT then raises KeyboardInterrupt, and SIGTERM (default: die on the
+    # spot) must too unwind, so that leaving the `with` stops the embedded database
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     with database_url(settings) as url:
         check_database(url, settings.server_selection_timeout_ms)
         if settings.uses_embedded_database:
             apply_pending_migrations(settings, url)
         app = create_app(settings, database_url=url)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            log_config=None,  # uvicorn's lines go through our handler (format, request id)
+            timeout_graceful_shutdown=settings.graceful_timeout_seconds,
+        )
+
+
+def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
+    logger.info("stopping on signal %d", signum)
+    raise SystemExit(128 + signum)
 
 
 def run_database(settings: Settings, port: int) -> None:
@@ -128,15 +146,24 @@ def apply_pending_migrations(settings: Settings, url: str) -> None:
 
 
 def print_token(settings: Settings, sub: str, roles: list[str], ttl: int) -> None:
-    """Print a bearer token for `sub`."""
+    """Print a bearer token for `sub` (with the configured issuer and audience, if any)."""
     if ttl <= 0:
         raise CommandError("--ttl must be a positive number of seconds")
-    print(issue_token(jwt_secret(settings), sub, roles, ttl))
+    print(
+        issue_token(
+            jwt_secret(settings),
+            sub,
+            roles,
+            ttl,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+        )
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `profiles`; returns the exit code."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(os.environ.get("PROFILES_LOG_FORMAT", "text"))
     args = _parser().parse_args(argv)
     try:
         settings = Settings()

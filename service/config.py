@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,10 @@ class Settings(BaseSettings):
 
     server_selection_timeout_ms: int = 5000
     """Fail fast when the database is unreachable (PyMongo's default is 30 s)."""
+    operation_timeout_ms: int = 10_000
+    """Every database call of a request, its retries and server selection included, ends
+    within this (PyMongo's `timeoutMS`; with it set, PyMongo bounds server selection by it
+    and not by `server_selection_timeout_ms`)."""
     max_body_bytes: int = 64 * 1024
     """Request bodies above this are refused with 413: profiles are kilobytes."""
     migration_lock_ttl_seconds: float = 60.0
@@ -30,6 +34,27 @@ class Settings(BaseSettings):
     """`text` needs MongoDB text indexes (migration 0007); without them: `tokens`."""
     embedded_db_port: int = 0
     """Port of the embedded database; 0 picks a free one."""
+    log_format: Literal["text", "json"] = "text"
+    """`json`: one JSON object per log line (time, level, logger, message, request_id)."""
+    graceful_timeout_seconds: int = 20
+    """On SIGTERM / SIGINT, requests in flight get this long to finish before the server
+    stops (and then the embedded database)."""
+
+    jwt_issuer: str | None = None
+    """When set, tokens must carry this `iss`, and `profiles token` issues it."""
+    jwt_audience: str | None = None
+    """When set, tokens must carry this `aud`, and `profiles token` issues it."""
+    jwt_leeway_seconds: float = Field(default=30.0, ge=0)
+    """Clock skew tolerated on `exp`, `nbf` and `iat`."""
+    jwt_previous_secret: SecretStr | None = None
+    """Also accepted for verification during a secret change-over; never used to sign."""
+    rate_limit_per_second: float = Field(default=20.0, ge=0)
+    """Sustained GET requests per second per caller under `/v1`; 0 disables the limit."""
+    rate_limit_burst: int = Field(default=0, ge=0)
+    """Requests a caller may make at once above the rate; 0: five seconds' worth."""
+    retention_days: int = Field(default=90, ge=1)
+    """Migration issue records and legacy backups expire this long after they were
+    written (TTL indexes of migration 0009, which reads this variable)."""
 
     @property
     def uses_embedded_database(self) -> bool:

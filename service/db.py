@@ -47,13 +47,18 @@ def create_client(
     )
 
 
-async def connect(url: str, db_name: str, server_selection_timeout_ms: int = 5000) -> Database:
+async def connect(
+    url: str,
+    db_name: str,
+    server_selection_timeout_ms: int = 5000,
+    operation_timeout_ms: int | None = 30_000,
+) -> Database:
     """Connect and bind every document model to `db_name`.
 
     Indexes are not created here: live collections get them from the migrations
     (`profiles migrate up`), which record dirty data before a unique index needs it clean.
     """
-    client = create_client(url, server_selection_timeout_ms)
+    client = create_client(url, server_selection_timeout_ms, operation_timeout_ms)
     database = client[db_name]
     await init_beanie(database=database, document_models=list(ALL_DOCUMENTS), skip_indexes=True)
     return Database(client=client, database=database)

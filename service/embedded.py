@@ -86,7 +86,12 @@ class EmbeddedDatabase:
             command.append("--standalone")  # no replica set: no transactions
         self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115
         output = self._log if self._log is not None else subprocess.DEVNULL
-        self._process = subprocess.Popen(command, stdout=output, stderr=output)  # noqa: S603
+        # a process group of its own: a Ctrl-C (SIGINT to the terminal's foreground group)
+        # reaches the service, which drains its requests and then stops the database;
+        # the database must not die first under requests still in flight
+        self._process = subprocess.Popen(  # noqa: S603
+            command, stdout=output, stderr=output, process_group=0
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from litestar import Controller, get, patch, post, put
+from litestar import Controller, delete, get, patch, post, put
 from litestar.params import HeaderParameter, JSONBody
 from litestar.response import Response
 
@@ -18,6 +18,7 @@ from api.schemas.profile_requests import (
 )
 from api.schemas.responses import MeOut, MyProfileList, ProfileComparison, ProfileOut
 from service.accounts import get_me, update_me
+from service.erasure import erase_account
 from service.my_profiles import (
     add_profile,
     get_my_active_profile,
@@ -63,6 +64,17 @@ class MeController(Controller):
         )
         result = await update_me(request.user, account, profile, parse_if_match(if_match))
         return _account_response(result)
+
+    @delete(
+        "/",
+        summary="Erase the caller's account and everything of the person",
+        description="The account, both profiles, their project and training records, and "
+        "the migration records kept about the person, in one transaction. 204; 404 when "
+        "there is no account.",
+        responses=problem_responses(404, 409),
+    )
+    async def erase_me(self, request: AuthRequest) -> None:
+        await erase_account(request.user)
 
     @post(
         "/onboarding",

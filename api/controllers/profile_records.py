@@ -10,6 +10,7 @@ from typing import Annotated
 
 from litestar import Router, delete, get, patch, post
 from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, JSONBody, PathParameter
 from litestar.response import Response
 
@@ -102,7 +103,12 @@ def _record_handlers(profile_type: ProfileType, path: str) -> list[HTTPRouteHand
         f"/{path}/{{record_id:str}}",
         summary=f"Remove a {path} record of a {profile_type}",
         operation_id=f"remove_{operation}",
-        responses=problem_responses(403, 404, 409, 412),
+        responses={
+            **problem_responses(403, 404, 409, 412),
+            204: ResponseSpec(
+                data_container=None, description="Removed; `ETag` names the new version"
+            ),
+        },
     )
     async def remove_handler(
         request: AuthRequest, profile_id: ProfileId, record_id: RecordId, if_match: IfMatch = None

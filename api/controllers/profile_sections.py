@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from litestar import Router, delete, get, patch, post, put
 from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.response import Response
 from pydantic import BaseModel
@@ -26,6 +27,8 @@ from api.schemas.profile_sections import (
     NewHeadshot,
     RepresentationIn,
 )
+from api.schemas.responses import HeadshotOut, LinkOut, RepresentationPartOut, ResumeOut
+from api.schemas.section_items import SECTION_ITEM_MODELS, SECTION_LIST_MODELS
 from documents.embedded import ProfileType
 from service.headshots import (
     add_headshot,
@@ -59,12 +62,16 @@ AlsoOther = Annotated[
 ]
 WRITE_ERRORS = problem_responses(403, 404, 409, 412, 413, 422)
 READ_ERRORS = problem_responses(404)
+REMOVE_RESPONSES = {
+    **problem_responses(403, 404, 409, 412),
+    204: ResponseSpec(data_container=None, description="Removed; `ETag` names the new version"),
+}
 
 
-class ItemsOut(BaseModel):
-    """The items of a section, in order."""
+class HeadshotList(BaseModel):
+    """The headshots, in order: position 0 is the primary one."""
 
-    items: list[dict[str, Any]]
+    items: list[HeadshotOut]
 
 
 def items_response(result: SectionResult, status: int = 200) -> Response[Any]:
@@ -86,6 +93,7 @@ def empty_response(result: SectionResult) -> Response[None]:
 
 def _section_handlers(profile_type: ProfileType, path: str) -> list[HTTPRouteHandler]:
     create_model, patch_model = SECTION_MODELS[path]
+    item_model, list_model = SECTION_ITEM_MODELS[path], SECTION_LIST_MODELS[path]
     operation = f"{profile_type}_{path.replace('-', '_')}"
 
     @get(
@@ -94,7 +102,7 @@ def _section_handlers(profile_type: ProfileType, path: str) -> list[HTTPRouteHan
         operation_id=f"list_{operation}",
         responses=READ_ERRORS,
     )
-    async def list_handler(request: AuthRequest, profile_id: ProfileId) -> Response[ItemsOut]:
+    async def list_handler(request: AuthRequest, profile_id: ProfileId) -> Response[list_model]:  # type: ignore[valid-type]
         return items_response(await list_items(request.user, profile_type, profile_id, path))
 
     @post(
@@ -108,7 +116,7 @@ def _section_handlers(profile_type: ProfileType, path: str) -> list[HTTPRouteHan
         profile_id: ProfileId,
         data: JSONBody[create_model],  # type: ignore[valid-type]
         if_match: IfMatch = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[item_model]:  # type: ignore[valid-type]
         item = data.model_dump(mode="json")  # type: ignore[attr-defined]
         result = await add_item(
             request.user, profile_type, profile_id, path, item, parse_if_match(if_match)
@@ -127,7 +135,7 @@ def _section_handlers(profile_type: ProfileType, path: str) -> list[HTTPRouteHan
         item_id: ItemId,
         data: JSONBody[patch_model],  # type: ignore[valid-type]
         if_match: IfMatch = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[item_model]:  # type: ignore[valid-type]
         changes = data.model_dump(mode="json", exclude_unset=True)  # type: ignore[attr-defined]
         result = await update_item(
             request.user, profile_type, profile_id, path, item_id, changes, parse_if_match(if_match)
@@ -138,7 +146,7 @@ def _section_handlers(profile_type: ProfileType, path: str) -> list[HTTPRouteHan
         f"/{path}/{{item_id:str}}",
         summary=f"Remove one of the {path} of a {profile_type}",
         operation_id=f"remove_{operation}",
-        responses=WRITE_ERRORS,
+        responses=REMOVE_RESPONSES,
     )
     async def remove_handler(
         request: AuthRequest, profile_id: ProfileId, item_id: ItemId, if_match: IfMatch = None
@@ -160,7 +168,7 @@ def _headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         operation_id=f"list_{operation}",
         responses=READ_ERRORS,
     )
-    async def list_handler(request: AuthRequest, profile_id: ProfileId) -> Response[ItemsOut]:
+    async def list_handler(request: AuthRequest, profile_id: ProfileId) -> Response[HeadshotList]:
         return items_response(await list_headshots(request.user, profile_type, profile_id))
 
     @post(
@@ -174,7 +182,7 @@ def _headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         profile_id: ProfileId,
         data: JSONBody[NewHeadshot],
         if_match: IfMatch = None,
-    ) -> Response[ItemsOut]:
+    ) -> Response[HeadshotList]:
         result = await add_headshot(
             request.user,
             profile_type,
@@ -195,7 +203,7 @@ def _headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         profile_id: ProfileId,
         data: JSONBody[HeadshotOrder],
         if_match: IfMatch = None,
-    ) -> Response[ItemsOut]:
+    ) -> Response[HeadshotList]:
         result = await reorder_headshots(
             request.user, profile_type, profile_id, data.storageIds, parse_if_match(if_match)
         )
@@ -212,7 +220,7 @@ def _headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         profile_id: ProfileId,
         storage_id: StorageIdPath,
         if_match: IfMatch = None,
-    ) -> Response[ItemsOut]:
+    ) -> Response[HeadshotList]:
         result = await make_primary(
             request.user, profile_type, profile_id, storage_id, parse_if_match(if_match)
         )
@@ -231,7 +239,7 @@ def _headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         data: JSONBody[HeadshotPatch],
         if_match: IfMatch = None,
         alsoOtherProfile: AlsoOther = False,
-    ) -> Response[ItemsOut]:
+    ) -> Response[HeadshotList]:
         result = await update_headshot(
             request.user,
             profile_type,
@@ -247,7 +255,7 @@ def _headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         "/headshots/{storage_id:str}",
         summary="Remove a headshot",
         operation_id=f"remove_{operation}",
-        responses=WRITE_ERRORS,
+        responses=REMOVE_RESPONSES,
     )
     async def remove_handler(
         request: AuthRequest,
@@ -275,7 +283,7 @@ def _part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
     prefix = profile_type
 
     @get("/links", summary="Links", operation_id=f"read_{prefix}_links", responses=READ_ERRORS)
-    async def read_links(request: AuthRequest, profile_id: ProfileId) -> Response[Any]:
+    async def read_links(request: AuthRequest, profile_id: ProfileId) -> Response[list[LinkOut]]:
         return value_response(await read_part(request.user, profile_type, profile_id, "links"))
 
     @put(
@@ -289,7 +297,7 @@ def _part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         profile_id: ProfileId,
         data: JSONBody[LinksIn],
         if_match: IfMatch = None,
-    ) -> Response[Any]:
+    ) -> Response[list[LinkOut]]:
         result = await write_part(
             request.user,
             profile_type,
@@ -306,7 +314,7 @@ def _part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         operation_id=f"read_{prefix}_resume",
         responses=READ_ERRORS,
     )
-    async def read_resume(request: AuthRequest, profile_id: ProfileId) -> Response[Any]:
+    async def read_resume(request: AuthRequest, profile_id: ProfileId) -> Response[ResumeOut]:
         return value_response(await read_part(request.user, profile_type, profile_id, "resume"))
 
     @patch(
@@ -320,7 +328,7 @@ def _part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         profile_id: ProfileId,
         data: JSONBody[ResumePatch],
         if_match: IfMatch = None,
-    ) -> Response[Any]:
+    ) -> Response[ResumeOut]:
         patch_body = {"resume": data.model_dump(mode="json", exclude_unset=True)}
         result = await write_part(
             request.user, profile_type, profile_id, "resume", patch_body, parse_if_match(if_match)
@@ -336,7 +344,9 @@ def _part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
             operation_id="read_dancer_representation",
             responses=READ_ERRORS,
         )
-        async def read_representation(request: AuthRequest, profile_id: ProfileId) -> Response[Any]:
+        async def read_representation(
+            request: AuthRequest, profile_id: ProfileId
+        ) -> Response[RepresentationPartOut]:
             result = await read_part(request.user, profile_type, profile_id, "representation")
             return value_response(result)
 
@@ -351,7 +361,7 @@ def _part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
             profile_id: ProfileId,
             data: JSONBody[RepresentationIn],
             if_match: IfMatch = None,
-        ) -> Response[Any]:
+        ) -> Response[RepresentationPartOut]:
             result = await write_part(
                 request.user,
                 profile_type,

@@ -9,6 +9,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from api.schemas.section_items import (
+    AuditionOut,
+    AvailabilityOut,
+    PortfolioOut,
+    RateCardOut,
+    SpecialisationOut,
+    VideoOut,
+    WorkshopOut,
+)
+
 
 class Problem(BaseModel):
     """An error (RFC 9457 problem details)."""
@@ -82,6 +92,13 @@ class RepresentationOut(BaseModel):
     phone: str | None = Field(default=None, description="Owner and admins only")
 
 
+class RepresentationPartOut(BaseModel):
+    """A dancer's representation status and agency."""
+
+    representationStatus: Literal["represented", "seeking", "independent"] | None
+    representation: RepresentationOut | None
+
+
 class ProfileOutBase(BaseModel):
     id: str
     userId: str
@@ -110,6 +127,10 @@ class DancerOut(ProfileOutBase):
     sagAftraId: str | None = Field(default=None, description="Owner and admins only")
     representationStatus: Literal["represented", "seeking", "independent"] | None
     representation: RepresentationOut | None
+    availability: list[AvailabilityOut]
+    specialisations: list[SpecialisationOut]
+    videos: list[VideoOut]
+    auditions: list[AuditionOut]
 
 
 class ChoreographerOut(ProfileOutBase):
@@ -120,6 +141,9 @@ class ChoreographerOut(ProfileOutBase):
     verified: bool
     verifiedAt: datetime | None
     verifiedBy: str | None
+    workshops: list[WorkshopOut]
+    rateCards: list[RateCardOut]
+    portfolio: list[PortfolioOut]
 
 
 ProfileOut = DancerOut | ChoreographerOut

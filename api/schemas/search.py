@@ -6,12 +6,14 @@ from typing import Annotated, Literal
 from litestar.params import QueryParameter
 from pydantic import BaseModel, Field
 
+from api.schemas.fields import NO_NUL
 from api.schemas.responses import ChoreographerOut, DancerOut
 
 Q = Annotated[
     str | None,
     QueryParameter(
         max_length=200,
+        pattern=NO_NUL,
         description="Words to find: each must match a word, or the start of one, of the"
         " name, company, dance styles or work locations (case and accents ignored). When"
         " nothing matches, words of five letters or more may differ by one typo.",
@@ -20,7 +22,11 @@ Q = Annotated[
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size (at most 100)")]
 Cursor = Annotated[
     str | None,
-    QueryParameter(max_length=2000, description="`nextCursor` of the previous page of this search"),
+    QueryParameter(
+        max_length=2000,
+        pattern=NO_NUL,
+        description="`nextCursor` of the previous page of this search",
+    ),
 ]
 FilterValue = Annotated[str, Field(max_length=100)]
 Styles = Annotated[

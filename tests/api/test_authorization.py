@@ -11,7 +11,7 @@ from litestar.routes import HTTPRoute
 from tests.helpers import Client, auth, expired_token, forged_token, onboard
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
-PUBLIC_PREFIXES = ("/health", "/schema")
+PUBLIC_PREFIXES = ("/health", "/metrics", "/schema")
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,86 @@ async def test_onboarding_refuses_fields_of_the_other_type(client: Client) -> No
         "/v1/me/onboarding", json={"profileType": "teacher"}, headers=auth("mixed")
     )
     assert unknown_type.status_code == 422
+
+
+def _assert_problem(response: Any, status: int | None = None) -> dict[str, Any]:
+    assert 400 <= response.status_code < 500, response.text[:500]
+    if status is not None:
+        assert response.status_code == status, response.text[:500]
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem: dict[str, Any] = response.json()
+    assert problem["status"] == response.status_code
+    assert isinstance(problem["detail"], str) and len(problem["detail"]) > 10, problem
+    return problem
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "-1", str(10**30), "1e3", "twenty"])
+async def test_page_sizes_out_of_range_are_422(client: Client, limit: str) -> None:
+    for path in ("/v1/dancers", "/v1/choreographers", "/v1/search"):
+        response = await client.get(path, params={"limit": limit}, headers=auth("pager"))
+        problem = _assert_problem(response, 422)
+        assert "limit" in str(problem), problem
+
+
+@pytest.mark.parametrize(
+    ("content", "status"),
+    [
+        pytest.param(b"[" * 10_000 + b"]" * 10_000, None, id="nested-arrays-10000"),
+        pytest.param(b'{"a":' * 10_000 + b"1" + b"}" * 10_000, None, id="nested-objects-10000"),
+        pytest.param(
+            b'{"attributes": {"height": ' * 1 + b'{"x":' * 5000 + b"1" + b"}" * 5002,
+            None,
+            id="nested-in-a-field",
+        ),
+        pytest.param(
+            b'{"attributes": {"birthYear": ' + b"9" * 5000 + b"}}", None, id="5000-digits"
+        ),
+        pytest.param(b'{"attributes": {"birthYear": 1' + b"0" * 30 + b"}}", 422, id="10**30"),
+        pytest.param(b'{"attributes": {"birthYear": 1e400}}', None, id="float-overflow"),
+        pytest.param(b'{"bio": "\\u0000"}', 422, id="escaped-nul"),
+        pytest.param(b'{"bio": "\xc3\x28"}', 400, id="invalid-utf8"),
+        pytest.param(b'{"bio": "\\ud800"}', None, id="lone-surrogate"),
+        pytest.param(
+            b'{"links": [' + b'{"url": "https://a.test"},' * 20 + b'{"url": "https://a.test"}]}',
+            422,
+            id="21-links",
+        ),
+        pytest.param(b'{"workLocation": ["' + b"x" * 101 + b'"]}', 422, id="long-list-string"),
+    ],
+)
+async def test_hostile_bodies_are_4xx_problems_and_change_nothing(
+    client: Client,
+    raw_client: AsyncMongoClient[MongoDocument],
+    settings: Settings,
+    content: bytes,
+    status: int | None,
+) -> None:
+    dancer = await onboard(client, "hostile")
+    response = await client.patch(
+        f"/v1/dancers/{dancer['id']}",
+        content=content,
+        headers={**auth("hostile"), "content-type": "application/json"},
+    )
+    _assert_problem(response, status)
+    stored = await raw_client[settings.db_name].dancers.find_one({})
+    assert stored is not None and stored["version"] == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "a\x00b"},
+        {"q": "x" * 201},
+        {"cursor": "x" * 2001},
+        {"cursor": "not-a-cursor"},
+        {"style": "s" * 101},
+        {"availableFrom": "2026-02-30"},
+        {"availableFrom": "2026-01-01", "availableTo": "2028-01-01"},
+        {"unionMember": "maybe"},
+    ],
+)
+async def test_hostile_query_parameters_are_4xx_problems(
+    client: Client, params: dict[str, str]
+) -> None:
+    response = await client.get("/v1/dancers", params=params, headers=auth("querier"))
+    _assert_problem(response)

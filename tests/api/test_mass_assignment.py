@@ -131,3 +131,144 @@ async def test_unknown_and_other_type_fields_are_refused(
         )
         _assert_refused(response, field)
         assert any(error["field"] == field for error in response.json()["errors"])
+
+
+SERVER_OWNED: dict[str, Any] = {
+    name: PROFILE_SERVER_FIELDS[name]
+    for name in (
+        "id",
+        "userId",
+        "isActive",
+        "isPrimary",
+        "verified",
+        "verifiedAt",
+        "verifiedBy",
+        "completeness",
+        "searchTokens",
+        "createdAt",
+        "updatedAt",
+        "version",
+        "_id",
+        "revision_id",
+    )
+} | {"rankKey": "0001"}
+COLLECTIONS = ("users", "dancers", "choreographers", "projects", "training", "profile_templates")
+
+
+async def _seed_everything(client: Client) -> dict[str, str]:
+    """The owner's two profiles with one item of every kind: path parameters by name
+    (`dancer`, `choreographer`, `dancer/videos`, ...)."""
+    from tests.api.test_fuzz import SEED_ITEMS
+
+    ids = {"dancer": (await onboard(client, "owner"))["id"]}
+    added = await client.post(
+        "/v1/me/profiles", json={"profileType": "choreographer"}, headers=auth("owner")
+    )
+    ids["choreographer"] = added.json()["id"]
+    for kind in ("dancer", "choreographer"):
+        base = f"/v1/{kind}s/{ids[kind]}"
+        shot = {"storageId": "shot", "url": "https://img.example.test/a.jpg"}
+        assert (await client.post(f"{base}/headshots", json=shot, headers=auth("owner"))).is_success
+        for section, body in SEED_ITEMS.items():
+            response = await client.post(f"{base}/{section}", json=body, headers=auth("owner"))
+            if response.status_code == 201:
+                ids[f"{kind}/{section}"] = response.json()["id"]
+    template = await client.put(
+        "/v1/admin/profile-templates/dancer/starter",
+        json={"fields": {"bio": "Starter"}},
+        headers=auth("admin", admin=True),
+    )
+    assert template.status_code == 201
+    return ids
+
+
+def _url(path: str, ids: dict[str, str]) -> str:
+    path = path.replace(":str", "")
+    kind = "dancer" if path.startswith("/v1/dancers") else "choreographer"
+    section = path.split("{profile_id}/", 1)[-1].split("/", 1)[0]
+    return (
+        path.replace("{profile_id}", ids[kind])
+        .replace("{storage_id}", "shot")
+        .replace("{item_id}", ids.get(f"{kind}/{section}", "0" * 24))
+        .replace("{record_id}", ids.get(f"{kind}/{section}", "0" * 24))
+        .replace("{profile_type}", "dancer")
+        .replace("{name}", "starter")
+    )
+
+
+def _bodies_with(operation: Any, field: str, value: Any) -> list[dict[str, Any]]:
+    """The operation's valid body with `field` added wherever a client might slip it in."""
+    from tests.api.test_authorization import body_for
+
+    base = body_for(operation) or {}
+    bodies = [{**base, field: value}]
+    if operation.path.startswith("/v1/admin/profile-templates"):
+        bodies.append({"fields": {"bio": "x", field: value}})
+    if operation.path == "/v1/me":
+        bodies.append({"activeProfile": {"bio": "x", field: value}})
+    return bodies
+
+
+async def test_every_write_operation_refuses_every_server_owned_field(
+    client: Client,
+    app: Any,
+    raw_client: AsyncMongoClient[MongoDocument],
+    settings: Settings,
+) -> None:
+    from tests.api.test_authorization import operations
+
+    ids = await _seed_everything(client)
+    writes = [
+        op
+        for op in operations(app, writes=True)
+        if op.method in ("POST", "PUT", "PATCH") and "data" in _handler_parameters(app, op)
+    ]
+    db = raw_client[settings.db_name]
+
+    async def snapshot() -> list[Any]:
+        return [await db[name].find({}, sort=[("_id", 1)]).to_list() for name in COLLECTIONS]
+
+    before = await snapshot()
+    tried = 0
+    for operation in writes:
+        caller = "newcomer" if operation.path == "/v1/me/onboarding" else "owner"
+        admin = operation.path.startswith("/v1/admin")
+        for field, value in SERVER_OWNED.items():
+            for body in _bodies_with(operation, field, value):
+                response = await client.request(
+                    operation.method,
+                    _url(operation.path, ids),
+                    json=body,
+                    headers=auth("admin" if admin else caller, admin=admin),
+                )
+                tried += 1
+                assert response.status_code == 422, (operation, field, body, response.text)
+                assert response.headers["content-type"].startswith("application/problem+json")
+                assert field in str(response.json()["errors"]), (operation, field)
+    assert await snapshot() == before
+    paths = {op.path.replace(":str", "") for op in writes}
+    for expected in (
+        "/v1/dancers/{profile_id}/headshots",
+        "/v1/dancers/{profile_id}/links",
+        "/v1/dancers/{profile_id}/resume",
+        "/v1/dancers/{profile_id}/representation",
+        "/v1/dancers/{profile_id}/availability/{item_id}",
+        "/v1/choreographers/{profile_id}/rate-cards",
+        "/v1/choreographers/{profile_id}/projects",
+        "/v1/dancers/{profile_id}/training/{record_id}",
+        "/v1/admin/profile-templates/{profile_type}/{name}",
+        "/v1/admin/flags",
+        "/v1/me",
+    ):
+        assert expected in paths, expected
+    print(f"mass assignment: {len(writes)} write operations, {tried} requests")
+
+
+def _handler_parameters(app: Any, operation: Any) -> set[str]:
+    from litestar.routes import HTTPRoute
+
+    for route in app.routes:
+        if isinstance(route, HTTPRoute) and route.path == operation.path:
+            handler = route.route_handler_map[operation.method][0]
+            return set(handler.parsed_fn_signature.parameters)
+    return set()

@@ -1,0 +1,120 @@
+"""Operations: request ids, and `/metrics` in the Prometheus text format.
+
+Request ids: `X-Request-ID` is taken from the request when it is safe (at most 100
+letters, digits, `.`, `_`, `:`, `-`), else made (uuid4 hex); it is set for the logging of
+the request (every line carries it) and echoed on every response, errors included.
+
+Metrics: Litestar's Prometheus middleware counts requests and times them by method, route
+template and status (`profiles_requests_total`, `profiles_request_duration_seconds`, ...);
+`/metrics` adds, measured at each scrape, the migrations pending and applied and the
+time the database takes to answer a ping.
+"""
+
+import time
+from typing import Any, cast
+
+import pymongo
+from litestar import Request, get
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.response import Response
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
+
+from migrations.runner import Runner
+from service.db import Database
+from service.logs import accepted_request_id, request_id_var
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SCOPE_KEY = "profiles_request_id"
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """ASGI middleware: the request id of each HTTP request, for the logs and the reply."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP:
+            # not reset afterwards: the exception handlers that log an error run after
+            # this frame, in the same task (each request has a task and context of its own)
+            request_id_var.set(_request_id_of(scope))
+        await app(scope, receive, send)
+
+    return middleware
+
+
+def _request_id_of(scope: Scope) -> str:
+    """The request id of this request: decided once, kept in the scope."""
+    scope_dict = cast(dict[str, Any], scope)
+    request_id: str | None = scope_dict.get(_SCOPE_KEY)
+    if request_id is None:
+        offered = None
+        for name, value in scope.get("headers", ()):
+            if name.lower() == b"x-request-id":
+                offered = value.decode("latin-1")
+                break
+        request_id = scope_dict[_SCOPE_KEY] = accepted_request_id(offered)
+    return request_id
+
+
+async def echo_request_id(message: Message, scope: Scope) -> None:
+    """`before_send` hook: the request id on every response, errors raised before the
+    middleware runs included (the auth middleware's 401, an unknown route's 404)."""
+    if message["type"] == "http.response.start":
+        MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = _request_id_of(scope)
+
+
+def prometheus_config() -> PrometheusConfig:
+    """Request counts and latencies by method, route template (not the raw path: ids
+    would explode the number of series) and status."""
+    return PrometheusConfig(
+        app_name="profiles",
+        prefix="profiles",
+        group_path=True,
+        exclude=["^/metrics"],
+    )
+
+
+MIGRATIONS_PENDING = Gauge(
+    "profiles_migrations_pending", "Non-destructive migrations not yet applied"
+)
+MIGRATIONS_APPLIED = Gauge("profiles_migrations_applied", "Migrations applied")
+DATABASE_PING_SECONDS = Gauge(
+    "profiles_database_ping_seconds", "Time the database took to answer a ping (NaN: no answer)"
+)
+DATABASE_UP = Gauge("profiles_database_up", "1 when the database answered the last scrape's ping")
+
+
+async def measure_database(database: Database) -> None:
+    """Set the database gauges, bounded by the client's server selection timeout."""
+    timeout = database.client.options.server_selection_timeout
+    try:
+        with pymongo.timeout(timeout):
+            started = time.perf_counter()
+            await database.ping()
+            DATABASE_PING_SECONDS.set(time.perf_counter() - started)
+            DATABASE_UP.set(1)
+            statuses = await Runner(database.database).status()
+    except pymongo.errors.PyMongoError:
+        DATABASE_PING_SECONDS.set(float("nan"))
+        DATABASE_UP.set(0)
+        return
+    MIGRATIONS_APPLIED.set(sum(1 for s in statuses if s.state == "applied"))
+    MIGRATIONS_PENDING.set(
+        sum(1 for s in statuses if s.state != "applied" and not s.script.destructive)
+    )
+
+
+class MetricsController(PrometheusController):
+    """`GET /metrics`, no token (like `/health`): scrape it from inside the cluster only."""
+
+    path = "/metrics"
+
+    @get(exclude_from_auth=True, include_in_schema=False)
+    async def get(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        await measure_database(request.app.state.database)
+        return Response(
+            generate_latest(REGISTRY),
+            status_code=200,
+            headers={"Content-Type": CONTENT_TYPE_LATEST},
+        )

@@ -1,0 +1,75 @@
+"""Logging: the request id of the request being handled on every line, and text or JSON
+lines (`PROFILES_LOG_FORMAT=text|json`)."""
+
+import json
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Literal, TextIO
+
+LogFormat = Literal["text", "json"]
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+"""The id of the request this task is handling (set by the API's middleware)."""
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9._:\-]{1,100}")
+
+
+def accepted_request_id(offered: str | None) -> str:
+    """`offered` (a caller's `X-Request-ID`) when it is at most 100 safe characters
+    (letters, digits, `.`, `_`, `:`, `-`), else a new id (uuid4, hex)."""
+    if offered is not None and _SAFE_ID.fullmatch(offered):
+        return offered
+    return uuid.uuid4().hex
+
+
+class RequestIdFilter(logging.Filter):
+    """Sets `record.request_id`: the current request's id, or `-` outside a request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get() or "-"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id (and the
+    traceback as `exc_info` when there is one)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": request_id_var.get(),  # null outside a request
+        }
+        if record.exc_info:
+            entry["exc_info"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+def make_handler(log_format: LogFormat, stream: TextIO | None = None) -> logging.Handler:
+    """A stream handler (stderr unless `stream`) writing `log_format` lines with the
+    request id."""
+    handler: logging.Handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+    )
+    return handler
+
+
+def configure_logging(log_format: str = "text", level: int = logging.INFO) -> None:
+    """Send every logger's records (uvicorn's included) to one handler on the root
+    logger, in `log_format` (`json`, anything else: text)."""
+    chosen: LogFormat = "json" if log_format.strip().lower() == "json" else "text"
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(make_handler(chosen))
+    root.setLevel(level)

@@ -1,0 +1,145 @@
+"""Operations: `/metrics`, request ids in replies and logs, JSON log lines."""
+
+import io
+import json
+import logging
+import re
+
+import pytest
+
+from service.db import Database
+from service.logs import JsonFormatter, RequestIdFilter, make_handler
+from tests.helpers import Client, auth, onboard
+
+
+def _sample(text: str, name: str, **labels: str) -> float | None:
+    """The value of the series `name` whose labels include `labels`, if any."""
+    for line in text.splitlines():
+        if not line.startswith(name + "{") and line.split(" ")[0] != name:
+            continue
+        series, value = line.rsplit(" ", 1)
+        if all(f'{key}="{wanted}"' in series for key, wanted in labels.items()):
+            return float(value)
+    return None
+
+
+async def test_metrics_count_requests_by_route_and_status_and_report_the_database(
+    client: Client,
+) -> None:
+    dancer = await onboard(client, "metered")
+    before = (await client.get("/metrics")).text
+    path = f"/v1/dancers/{dancer['id']}"
+    for _ in range(3):
+        assert (await client.get(path, headers=auth("metered"))).status_code == 200
+    missing = "/v1/dancers/000000000000000000000000"
+    assert (await client.get(missing, headers=auth("metered"))).status_code == 404
+
+    response = await client.get("/metrics")  # no token needed, like /health
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    route = "/v1/dancers/{profile_id}"
+    ok = {"path": route, "status_code": "200", "method": "GET"}
+    grew = (_sample(text, "profiles_requests_total", **ok) or 0) - (
+        _sample(before, "profiles_requests_total", **ok) or 0
+    )
+    assert grew == 3
+    assert _sample(text, "profiles_requests_total", path=route, status_code="404") is not None
+    assert _sample(text, "profiles_request_duration_seconds_count", **ok) is not None
+    assert _sample(text, "profiles_migrations_pending") == 0
+    applied = _sample(text, "profiles_migrations_applied")
+    assert applied is not None and applied >= 7
+    ping = _sample(text, "profiles_database_ping_seconds")
+    assert ping is not None and 0 < ping < 5
+    assert _sample(text, "profiles_database_up") == 1
+    assert "/metrics" not in {m for m in re.findall(r'path="([^"]*)"', text)}
+
+
+async def test_a_request_id_is_echoed_or_made_and_is_in_the_logs(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    given = "req-1234.abc:XYZ_9"
+    echoed = await client.get("/health/live", headers={"X-Request-ID": given})
+    assert echoed.headers["x-request-id"] == given
+
+    made = await client.get("/health/live")
+    assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
+    for unsafe in ("a" * 101, "has space", "semi;colon", "<script>"):
+        replaced = await client.get("/health/live", headers={"X-Request-ID": unsafe})
+        assert replaced.headers["x-request-id"] != unsafe
+        assert re.fullmatch(r"[0-9a-f]{32}", replaced.headers["x-request-id"])
+
+    # errors carry it too: 401 from the auth middleware, 404 of an unknown route
+    denied = await client.get("/v1/me", headers={"X-Request-ID": "denied-1"})
+    assert denied.status_code == 401 and denied.headers["x-request-id"] == "denied-1"
+    nowhere = await client.get("/no/such/route", headers={"X-Request-ID": "nowhere-1"})
+    assert nowhere.status_code == 404 and "x-request-id" in nowhere.headers
+
+    # a line logged while handling a request carries its id: a 503 logs a warning
+    stream = io.StringIO()
+    handler = make_handler("text", stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        with caplog.at_level(logging.INFO):
+            await client.get("/health/live", headers={"X-Request-ID": "logged-42"})
+            logging.getLogger("profiles.test").info("outside a request handler")
+            from api.errors import from_database_error
+            from service.logs import request_id_var
+
+            token = request_id_var.set("inside-7")
+            try:
+                from pymongo.errors import ExecutionTimeout
+
+                from_database_error(ExecutionTimeout("slow", 50))
+            finally:
+                request_id_var.reset(token)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert "[inside-7] database unavailable" in stream.getvalue()
+
+
+async def test_the_request_id_reaches_log_lines_written_by_a_handler(
+    client: Client, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line logged by code a handler calls carries the id of the request."""
+    from service.readiness import check_ready as original
+
+    async def logging_check(database: Database) -> None:
+        logging.getLogger("profiles.api").warning("checking readiness")
+        await original(database)
+
+    monkeypatch.setattr("api.controllers.health.check_ready", logging_check)
+    caplog.handler.addFilter(RequestIdFilter())
+    with caplog.at_level(logging.WARNING, logger="profiles"):
+        response = await client.get("/health/ready", headers={"X-Request-ID": "probe-77"})
+    assert response.status_code == 200
+    lines = [r for r in caplog.records if r.getMessage() == "checking readiness"]
+    assert [getattr(r, "request_id", None) for r in lines] == ["probe-77"]
+
+
+def test_json_log_lines_are_one_object_each_with_the_request_id() -> None:
+    from service.logs import request_id_var
+
+    stream = io.StringIO()
+    handler = make_handler("json", stream)
+    logger = logging.getLogger("profiles.jsontest")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    token = request_id_var.set("json-1")
+    try:
+        logger.info("hello %s", "world")
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logger.exception("it failed")
+    finally:
+        request_id_var.reset(token)
+        logger.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    assert set(first) == {"time", "level", "logger", "message", "request_id"}
+    assert first["message"] == "hello world" and first["level"] == "INFO"
+    assert first["logger"] == "profiles.jsontest" and first["request_id"] == "json-1"
+    assert second["level"] == "ERROR" and "ValueError: boom" in second["exc_info"]
+    assert isinstance(JsonFormatter().format(logging.makeLogRecord({"msg": "x"})), str)

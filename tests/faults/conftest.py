@@ -1,0 +1,145 @@
+"""Fault injection: `failCommand` failpoints on the test server, armed for a block and
+always switched off afterwards; every fault armed and fired is counted for the summary.
+
+The server must run with `--enable-test-commands` (the session fixture starts it so).
+A failpoint is server-wide: these tests must not run in parallel with other tests on the
+same server.
+"""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import PyMongoError
+
+from service.config import Settings
+from service.db import MongoDocument, create_client
+
+
+@dataclass
+class FaultTally:
+    """Faults armed (the `times` of each failpoint) and fired (armed minus unused)."""
+
+    armed: int = 0
+    fired: int = 0
+    failpoints: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    outcomes: dict[int, int] = field(default_factory=dict)
+
+    def saw(self, status: int) -> None:
+        """Count the HTTP status a call under a fault ended with."""
+        self.outcomes[status] = self.outcomes.get(status, 0) + 1
+
+
+TALLY = FaultTally()
+
+PROBE = "fault_probe"
+
+
+async def _probe(db: AsyncDatabase[MongoDocument], command: str) -> None:
+    """One harmless command named `command` (so that it matches the failpoint)."""
+    if command == "insert":
+        await db.command({"insert": PROBE, "documents": [{}]})
+    elif command == "update":
+        await db.command({"update": PROBE, "updates": [{"q": {"_id": 0}, "u": {"$set": {"n": 1}}}]})
+    elif command == "findAndModify":
+        await db.command(
+            {"findAndModify": PROBE, "query": {"_id": 0}, "update": {"$set": {"n": 1}}}
+        )
+    elif command == "delete":
+        await db.command({"delete": PROBE, "deletes": [{"q": {"_id": 0}, "limit": 1}]})
+    else:
+        await db.command({command: PROBE, "filter": {"_id": 0}})
+
+
+class Faults:
+    """Arms `failCommand` on the server for the length of a block."""
+
+    def __init__(self, client: AsyncMongoClient[MongoDocument], db_name: str) -> None:
+        self.client = client
+        self.db = client[db_name]
+
+    @asynccontextmanager
+    async def failing(
+        self, commands: Sequence[str], times: int, **data: Any
+    ) -> AsyncIterator[None]:
+        """Fail the next `times` of `commands` as `data` says (`errorCode`,
+        `closeConnection`, `errorLabels`, `blockConnection` + `blockTimeMS`) in the block;
+        afterwards count how many fired and switch the failpoint off, whatever happened."""
+        await self.client.admin.command(
+            {
+                "configureFailPoint": "failCommand",
+                "mode": {"times": times},
+                "data": {"failCommands": list(commands), **data},
+            }
+        )
+        kind = (
+            "closeConnection"
+            if data.get("closeConnection")
+            else f"errorCode {data['errorCode']}"
+            if "errorCode" in data
+            else "blockConnection"
+        )
+        try:
+            yield
+        finally:
+            unused = 0
+            if not data.get("blockConnection"):
+                # what is left of `times` fails the probes; stop at the first that passes
+                while unused < times:
+                    try:
+                        await _probe(self.db, commands[0])
+                        break
+                    except PyMongoError:
+                        unused += 1
+            await self.client.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+            fired = times - unused
+            TALLY.armed += times
+            TALLY.fired += fired
+            TALLY.failpoints += 1
+            TALLY.by_kind[kind] = TALLY.by_kind.get(kind, 0) + fired
+
+
+@pytest.fixture
+async def faults(settings: Settings) -> AsyncIterator[Faults]:
+    """A fault injector with a client of its own (so that the app's pool is untouched)."""
+    assert settings.mongodb_url
+    client: AsyncMongoClient[MongoDocument] = AsyncMongoClient(
+        settings.mongodb_url,
+        serverSelectionTimeoutMS=5000,
+        retryWrites=False,  # a probe must consume exactly one armed fault
+        retryReads=False,
+    )
+    try:
+        yield Faults(client, settings.db_name)
+    finally:
+        try:
+            await client.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+        finally:
+            await client.close()
+
+
+@pytest.fixture
+async def legacy_db(settings: Settings) -> AsyncIterator[AsyncDatabase[MongoDocument]]:
+    """A database of this test's own, nothing applied; dropped afterwards."""
+    assert settings.mongodb_url
+    client: AsyncMongoClient[MongoDocument] = create_client(settings.mongodb_url, 5000)
+    try:
+        yield client[settings.db_name]
+    finally:
+        await client.drop_database(settings.db_name)
+        await client.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if TALLY.failpoints:
+        kinds = ", ".join(f"{kind}: {n}" for kind, n in sorted(TALLY.by_kind.items()))
+        terminalreporter.write_line(
+            f"fault injection: {TALLY.failpoints} failpoints, {TALLY.armed} faults armed,"
+            f" {TALLY.fired} fired ({kinds}); calls under faults by status:"
+            f" {dict(sorted(TALLY.outcomes.items()))}"
+        )

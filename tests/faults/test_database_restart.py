@@ -1,0 +1,73 @@
+"""The database stops and comes back under a running app: readiness follows it within
+the server selection timeout, no request hangs, and the same app recovers by itself."""
+
+import asyncio
+import time
+from pathlib import Path
+
+from litestar.testing import AsyncTestClient
+from pydantic import SecretStr
+
+from api.app import create_app
+from migrations.runner import Runner, RunOptions
+from service.config import Settings
+from service.db import create_client
+from service.embedded import EmbeddedDatabase, free_port
+from tests.helpers import TEST_SECRET, auth
+
+SELECTION_MS = 1000
+BOUND_S = SELECTION_MS / 1000 + 1.0
+"""No request may take longer than the server selection timeout plus a margin."""
+
+
+async def _timed_get(client: AsyncTestClient, path: str, **kwargs: object) -> tuple[int, float]:  # type: ignore[type-arg]
+    started = time.monotonic()
+    response = await client.get(path, **kwargs)  # type: ignore[arg-type]
+    return response.status_code, time.monotonic() - started
+
+
+async def test_ready_follows_a_database_that_stops_and_restarts(tmp_path: Path) -> None:
+    storage, port = tmp_path / "db", free_port()
+    server = EmbeddedDatabase(storage, port=port, log_path=tmp_path / "db.log").start()
+    try:
+        migrator = create_client(server.url, 5000)
+        await Runner(migrator["profiles"]).up(RunOptions(say=lambda line: None))
+        await migrator.close()
+        settings = Settings(
+            mongodb_url=server.url,
+            db_name="profiles",
+            data_dir=tmp_path / "data",
+            jwt_secret=SecretStr(TEST_SECRET),
+            server_selection_timeout_ms=SELECTION_MS,
+            operation_timeout_ms=SELECTION_MS,
+        )
+        async with AsyncTestClient(app=create_app(settings)) as client:
+            assert (await client.get("/health/ready")).status_code == 200
+            onboarded = await client.post(
+                "/v1/me/onboarding", json={"profileType": "dancer"}, headers=auth("durable")
+            )
+            assert onboarded.status_code == 201
+
+            await asyncio.to_thread(server.stop)
+            ready = await _timed_get(client, "/health/ready")
+            me = await _timed_get(client, "/v1/me", headers=auth("durable"))
+            write = time.monotonic()
+            patched = await client.patch("/v1/me", json={"fullName": "x"}, headers=auth("durable"))
+            write_s = time.monotonic() - write
+            assert ready[0] == 503 and ready[1] < BOUND_S, ready
+            assert me[0] == 503 and me[1] < BOUND_S, me
+            assert patched.status_code == 503 and write_s < BOUND_S, (patched.text, write_s)
+            assert patched.headers["content-type"].startswith("application/problem+json")
+
+            await asyncio.to_thread(server.start)
+            deadline = time.monotonic() + 15
+            status = 503
+            while status != 200 and time.monotonic() < deadline:
+                status = (await client.get("/health/ready")).status_code
+                await asyncio.sleep(0.2)
+            assert status == 200
+            me_after = await client.get("/v1/me", headers=auth("durable"))
+            assert me_after.status_code == 200  # what was acknowledged before is still there
+            assert me_after.json()["activeProfile"]["id"] == onboarded.json()["id"]
+    finally:
+        server.stop()
