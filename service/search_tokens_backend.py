@@ -8,11 +8,12 @@ so whole-word matches rank before prefix matches; within a level the order is
 
 Each level is read per kind of profile by walking one anchor clause (the most selective
 by its tokens; a clause of several tokens is a merge of one walk per token) in
-`rankKey` order, a chunk at a time, and keeping the documents that satisfy the other
-clauses and the level's rule. Every database query has the shape
-`{listed: true, searchTokens: <token>, rankKey: {$gt: <key>}}` sorted by `rankKey`
-(or `{listed: true, rankKey: {$gt: <key>}}` when nothing narrows the search), which
-mongod answers from the index in order, reading about as many entries as it returns.
+`rankKey` order, a chunk and a key window at a time, and keeping the documents that
+satisfy the other clauses and the level's rule. Every database query has the shape
+`{listed: true, searchTokens: <token>, rankKey: {$gt: <key>, $lt: <key>}}` sorted by
+`rankKey` (or without `searchTokens` when nothing narrows the search), which mongod
+answers from the index in order, reading about as many entries as it returns; the key
+window keeps a server that sorts in memory to about as many.
 
 When the words find nothing, a second pass forgives one typo in each word of five
 letters or more (`service.typos`); its page says `typoTolerant`.
@@ -37,7 +38,14 @@ from service.search_backend import (
     Position,
     SearchStats,
 )
-from service.search_fields import EXACT_MARK, FACET_FIELDS, is_available, stored_words
+from service.search_fields import (
+    EXACT_MARK,
+    FACET_FIELDS,
+    is_available,
+    key_at,
+    key_position,
+    stored_words,
+)
 from service.search_query import (
     Clause,
     SearchQuery,
@@ -46,17 +54,21 @@ from service.search_query import (
     typo_words,
     word_clauses,
 )
+from service.search_windows import LevelCounts, level_counts
 from service.typos import within_one_edit
 
 Predicate = Callable[[set[str], MongoDocument], bool]
 
 FIRST_CHUNK = 16
 MAX_CHUNK = 512
+WINDOW_GROWTH = 8
+"""At most how much wider the next `rankKey` window of a walk is after a short one."""
 MAX_READ_PER_PAGE = 5000
 """A page stops after reading this many documents and hands out a cursor from there."""
 FACET_LIMIT = 1000
 """Facets count at most this many results, so a broad query stays cheap."""
 FACET_VALUES = 10
+FACET_CHUNK = 128
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,15 @@ def choose_anchor(clauses: list[Clause]) -> Clause:
 
 class _Postings:
     """The listed profiles holding one token (or all listed ones: `token` None), after a
-    `rankKey`, in `rankKey` order, read from the database a chunk at a time."""
+    `rankKey`, in `rankKey` order, read from the database a chunk at a time.
+
+    Each read asks for one window of `rankKey` expected to hold `budget` listed profiles
+    of the collection (`service.search_windows`): at first twice a chunk, so a window
+    stays small even when every profile holds the token; wider while windows come back
+    short; after a full read, as wide as the density it showed asks for. A server that
+    sorts every match in memory then reads about what one page needs, not every posting
+    after the cursor; in index order (mongod) a window costs one more bound.
+    """
 
     def __init__(
         self,
@@ -102,40 +122,60 @@ class _Postings:
         token: str | None,
         after: str,
         stats: SearchStats,
+        counts: LevelCounts,
+        chunk: int,
     ) -> None:
         self.collection = collection
         self.token = token
-        self.after = after
+        self.lower: tuple[str, str] = ("$gt", after)
         self.stats = stats
+        self.counts = counts
         self.buffer: list[MongoDocument] = []
         self.exhausted = False
-        self.chunk = FIRST_CHUNK
+        self.chunk = min(max(chunk, FIRST_CHUNK), MAX_CHUNK)
+        self.budget = 2.0 * self.chunk
 
     async def head(self) -> MongoDocument | None:
-        if not self.buffer and not self.exhausted:
+        while not self.buffer and not self.exhausted:
             await self._read()
         return self.buffer[0] if self.buffer else None
 
     async def _read(self) -> None:
+        operator, lower_key = self.lower
+        low = key_position(lower_key)
+        high = self.counts.window_end(low, self.budget)
+        upper = None if high is None or key_at(high) <= lower_key else key_at(high)
+        bounds: MongoDocument = {operator: lower_key}
+        if upper is not None:
+            bounds["$lt"] = upper
         query: MongoDocument = {"listed": True}
         if self.token is not None:
             query["searchTokens"] = self.token
-        query["rankKey"] = {"$gt": self.after}
+        query["rankKey"] = bounds
         self.stats.queries.append(
             ExecutedQuery(self.collection.name, query, {"rankKey": 1}, self.chunk)
         )
         found = await self.collection.find(query).sort("rankKey", 1).limit(self.chunk).to_list()
         self.stats.documents_read += len(found)
-        self.exhausted = len(found) < self.chunk
         self.buffer = found
-        if found:
-            self.after = found[-1]["rankKey"]
-        self.chunk = min(self.chunk * 4, MAX_CHUNK)
+        if len(found) == self.chunk:  # full: the next window follows this one's density
+            last = found[-1]["rankKey"]
+            covered = max(self.counts.mass(low, key_position(last) + 1), 1.0)
+            self.chunk = min(self.chunk * 4, MAX_CHUNK)
+            self.budget = max(covered * self.chunk / len(found), 2.0 * self.chunk)
+            self.lower = ("$gt", last)
+        elif upper is not None:  # short: everything below `upper` is read; widen
+            self.lower = ("$gte", upper)
+            growth = WINDOW_GROWTH if not found else -(-self.chunk // len(found))
+            self.budget *= min(max(growth, 2), WINDOW_GROWTH)
+        else:
+            self.exhausted = True
 
 
 class _Walk:
     """The profiles of one kind satisfying every clause and a rule, in `rankKey` order,
-    after a key: a merge of the anchor clause's postings, filtered."""
+    after a key: a merge of the anchor clause's postings, filtered. `chunk`: how many
+    the caller will probably ask for (the size of the first read)."""
 
     def __init__(
         self,
@@ -144,18 +184,31 @@ class _Walk:
         rule: Predicate,
         after: str,
         stats: SearchStats,
+        chunk: int,
     ) -> None:
-        collection = kind_of(profile_type).document.get_pymongo_collection()
+        self.collection = kind_of(profile_type).document.get_pymongo_collection()
         anchor = choose_anchor(clauses) if clauses else None
         self.others = [clause for clause in clauses if clause is not anchor]
-        tokens: list[str | None] = list(anchor) if anchor is not None else [None]
-        self.streams = [_Postings(collection, token, after, stats) for token in tokens]
+        self.tokens: list[str | None] = list(anchor) if anchor is not None else [None]
+        self.after = after
+        self.stats = stats
+        self.chunk = chunk
+        self.streams: list[_Postings] | None = None
         self.rule = rule
         self.last_key = after
         self.read = 0
 
+    async def _open(self) -> list[_Postings]:
+        counts = await level_counts(self.collection)
+        return [
+            _Postings(self.collection, token, self.after, self.stats, counts, self.chunk)
+            for token in self.tokens
+        ]
+
     async def next(self) -> MongoDocument | None:
         """The next matching profile, or None at the end."""
+        if self.streams is None:
+            self.streams = await self._open()
         while True:
             best: MongoDocument | None = None
             for stream in self.streams:
@@ -191,7 +244,7 @@ async def _read_level(level: Level, after: str, need: int, stats: SearchStats) -
     for profile_type, clauses in level.clauses.items():
         if clauses is None:
             continue
-        walk = _Walk(profile_type, clauses, level.rule, after, stats)
+        walk = _Walk(profile_type, clauses, level.rule, after, stats, need)
         for _ in range(need):
             document = await walk.next()
             if document is None:
@@ -284,7 +337,7 @@ async def count_facets(level: Level, stats: SearchStats) -> Facets:
     for profile_type, clauses in level.clauses.items():
         if clauses is None:
             continue
-        walk = _Walk(profile_type, clauses, level.rule, "", stats)
+        walk = _Walk(profile_type, clauses, level.rule, "", stats, FACET_CHUNK)
         while True:
             if counted >= FACET_LIMIT:
                 complete = False

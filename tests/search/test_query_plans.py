@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bench.search_data import ProfileGenerator
 from documents.embedded import ProfileType
 from service.caller import Caller
 from service.cursor import CursorCodec
@@ -82,3 +83,53 @@ async def test_every_query_shape_is_index_backed(database: Database) -> None:
             "listed_searchTokens_rankKey" if "searchTokens" in query.filter else "listed_rankKey"
         )
         assert [scan["indexName"] for scan in scans] == [expected], query
+
+
+async def keys_examined(db: AsyncDatabase[MongoDocument], query: ExecutedQuery) -> int:
+    command: MongoDocument = {"find": query.collection, "filter": query.filter}
+    command |= {"sort": query.sort, "limit": query.limit} if query.sort else {"limit": query.limit}
+    result = await db.command("explain", command, verbosity="executionStats")
+    return int(result["executionStats"]["totalKeysExamined"])
+
+
+async def seed_generated(database: Database, count: int) -> dict[ProfileType, list[MongoDocument]]:
+    """`count` generated profiles (the benchmark's generator), inserted as stored."""
+    generated: dict[ProfileType, list[MongoDocument]] = {"dancer": [], "choreographer": []}
+    for kind, document in ProfileGenerator(seed=7).profiles(count):
+        generated[kind].append(document)
+    await database.database.dancers.insert_many(generated["dancer"])
+    await database.database.choreographers.insert_many(generated["choreographer"])
+    return generated
+
+
+async def test_a_page_reads_about_what_it_returns_not_every_match(database: Database) -> None:
+    """Each query reads one `rankKey` window, so even a server that sorts every match in
+    memory (the embedded one) examines about a page, not the collection."""
+    generated = await seed_generated(database, 1000)
+    dancers = len(generated["dancer"])
+    for shape in [
+        SearchQuery(kinds=("dancer",)),
+        SearchQuery(kinds=EVERYONE),
+        SearchQuery(kinds=("dancer",), filters=SearchFilters(styles=("Hip-Hop",))),
+        SearchQuery(kinds=("dancer",), text="a"),
+    ]:
+        result = await search_profiles(Caller("reader"), shape, CursorCodec(b"w"), TokensBackend())
+        assert len(result.items) == shape.limit
+        examined = [await keys_examined(database.database, q) for q in result.stats.queries]
+        assert sum(examined) < dancers / 4, (shape, examined)
+
+
+async def test_windows_follow_the_index_order_exactly_once(database: Database) -> None:
+    generated = await seed_generated(database, 600)
+    listed = sorted((d for d in generated["dancer"] if d["listed"]), key=lambda d: d["rankKey"])
+    expected = [str(d["_id"]) for d in listed]
+    codec = CursorCodec(b"w")
+    query = SearchQuery(kinds=("dancer",), limit=37)
+    seen: list[str] = []
+    while True:
+        result = await search_profiles(Caller("reader"), query, codec, TokensBackend())
+        seen += [item["id"] for item in result.items]
+        if result.next_cursor is None:
+            break
+        query = SearchQuery(kinds=("dancer",), limit=37, cursor=result.next_cursor)
+    assert seen == expected

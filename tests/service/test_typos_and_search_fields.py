@@ -2,11 +2,12 @@
 
 import itertools
 import random
+from collections import Counter
 
 import pytest
 from bson import ObjectId
 
-from service.search_fields import rank_key, search_tokens_of, stored_words
+from service.search_fields import id_spread, rank_key, search_tokens_of, stored_words
 from service.search_tokens_backend import choose_anchor
 from service.typos import deletions, typo_candidates, typo_tokens, within_one_edit
 
@@ -88,18 +89,29 @@ def test_search_tokens_hold_words_prefixes_typos_and_filters() -> None:
     )
 
 
-def test_rank_key_orders_by_completeness_descending_then_id() -> None:
+def test_rank_key_orders_by_completeness_descending_then_spread_then_id() -> None:
     first, second = ObjectId(), ObjectId()
-    keys = [rank_key(40, second), rank_key(90, second), rank_key(40, first), rank_key(100, first)]
+    low, high = sorted([first, second], key=lambda oid: (id_spread(oid), oid))
+    keys = [rank_key(40, high), rank_key(90, second), rank_key(40, low), rank_key(100, first)]
     assert sorted(keys) == [
         rank_key(100, first),
         rank_key(90, second),
-        rank_key(40, first),
-        rank_key(40, second),
+        rank_key(40, low),
+        rank_key(40, high),
     ]
     assert rank_key(150, first) == rank_key(100, first) and rank_key(-5, first) == rank_key(
         0, first
     )
+    assert rank_key(40, first).endswith(str(first)) and len(rank_key(40, first)) == 3 + 8 + 24
+
+
+def test_the_id_spread_is_even_for_ids_made_in_one_second() -> None:
+    """Migrated profiles get ids from a few seconds; their keys must still spread."""
+    ids = [ObjectId() for _ in range(4096)]
+    per_first_digit = Counter(id_spread(oid)[0] for oid in ids)
+    assert len(per_first_digit) == 16
+    assert min(per_first_digit.values()) > 4096 / 16 / 2
+    assert max(per_first_digit.values()) < 4096 / 16 * 2
 
 
 def test_the_anchor_is_the_most_selective_clause() -> None:

@@ -1,0 +1,349 @@
+"""Search latency and plan cost at two sizes, on the embedded server.
+
+For each size N, loads N generated profiles (`bench.search_data`: about 80 % dancers,
+20 % choreographers; loading is not timed) into a fresh database migrated to the latest
+version, then runs a fixed mix of searches through the service layer
+(`service.search.search_profiles`, `tokens` backend), first page only: a few warm-up
+calls, then `--repeat` timed calls per query. The mix has two groups:
+
+- selective: each query matches under 1 % of the profiles at every size (checked at run
+  time by paging to the end; a warning says otherwise);
+- broad: listings, a one-letter prefix, common filters, both kinds, facets.
+
+Per size and group it prints the p50 and p95 latency over all calls of the group and,
+per result returned, the index keys and documents the server examined (`explain` with
+`executionStats` of every query one search sent) and the documents the service read;
+then a line per query. The last line is the selective group's p50 at the largest size
+over that at the smallest: a selective search should cost about the same at any size.
+
+The server gets a larger WiredTiger cache than its 1G default (`--cache-size`, through a
+`secantusd.toml` in the directory it starts from): with the default, inserts stall for
+minutes once about 15,000 of these profiles (and their multikey index entries) are loaded.
+
+    .venv/bin/python -m bench.search [--sizes 5000 50000 | --full] [--repeat 15]
+        [--cache-size 8G | --cache-size default]
+"""
+
+import argparse
+import asyncio
+import contextlib
+import math
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bench.search_data import load_profiles
+from documents.embedded import ProfileType
+from migrations.runner import Runner, RunOptions
+from service.caller import Caller
+from service.cursor import CursorCodec
+from service.db import connect
+from service.embedded import EmbeddedDatabase
+from service.search import SearchResult, search_profiles
+from service.search_backend import ExecutedQuery
+from service.search_query import SearchFilters, SearchQuery
+from service.search_tokens_backend import TokensBackend
+
+MongoDocument = dict[str, Any]
+
+DEFAULT_SIZES = [5000, 50000]
+FULL_SIZES = [10000, 100000]
+WARMUP = 3
+SELECTIVE_SHARE = 0.01
+COUNT_PAGE = 100
+SEED = 42
+CACHE_SIZE = "8G"
+
+DANCERS: tuple[ProfileType, ...] = ("dancer",)
+CHOREOGRAPHERS: tuple[ProfileType, ...] = ("choreographer",)
+EVERYONE: tuple[ProfileType, ...] = ("dancer", "choreographer")
+
+CALLER = Caller("bench")
+CODEC = CursorCodec(b"bench")
+BACKEND = TokensBackend()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One query of the mix, with the label it is printed under."""
+
+    label: str
+    query: SearchQuery
+
+
+SELECTIVE = [
+    Case("surname okonkwo", SearchQuery(kinds=DANCERS, text="Okonkwo")),
+    Case("first + last prefix: sofia mar", SearchQuery(kinds=DANCERS, text="sofia mar")),
+    Case(
+        "rare style + city: tango, chicago",
+        SearchQuery(
+            kinds=DANCERS,
+            filters=SearchFilters(styles=("Tango",), locations=("Chicago, IL",)),
+        ),
+    ),
+    Case("one typo: fitzgerold", SearchQuery(kinds=DANCERS, text="Fitzgerold")),
+    Case(
+        "verified choreographers: obsidian",
+        SearchQuery(kinds=CHOREOGRAPHERS, text="obsidian", filters=SearchFilters(verified=True)),
+    ),
+    Case("accented name, both kinds: inès", SearchQuery(kinds=EVERYONE, text="Inès")),
+]
+
+BROAD = [
+    Case("dancers listing, no q", SearchQuery(kinds=DANCERS)),
+    Case("both kinds, no q (/v1/search)", SearchQuery(kinds=EVERYONE)),
+    Case("prefix a, both kinds", SearchQuery(kinds=EVERYONE, text="a")),
+    Case("common style: hip-hop", SearchQuery(kinds=DANCERS, filters=SearchFilters(("Hip-Hop",)))),
+    Case(
+        "common city: los angeles",
+        SearchQuery(kinds=DANCERS, filters=SearchFilters(locations=("Los Angeles, CA",))),
+    ),
+    Case("common word, both kinds: jazz", SearchQuery(kinds=EVERYONE, text="jazz")),
+    Case(
+        "facets on hip-hop",
+        SearchQuery(kinds=DANCERS, filters=SearchFilters(styles=("Hip-Hop",)), facets=True),
+    ),
+]
+
+GROUPS = {"selective": SELECTIVE, "broad": BROAD}
+
+
+@dataclass
+class Measurement:
+    """What one query of the mix cost at one size."""
+
+    case: Case
+    seconds: list[float]
+    results: int
+    total: int | None
+    typo: bool
+    queries: int
+    sorted_in_memory: int
+    keys: int
+    docs: int
+    read: int
+
+    def per_result(self, value: int) -> float:
+        """`value` divided by the results on the first page (at least one)."""
+        return value / max(1, self.results)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def _stages(plan: MongoDocument) -> list[str]:
+    """The stage names of a plan tree."""
+    found = [str(plan.get("stage"))]
+    for key in ("inputStage", "queryPlan"):
+        if isinstance(plan.get(key), dict):
+            found += _stages(plan[key])
+    for child in plan.get("inputStages", []):
+        found += _stages(child)
+    return found
+
+
+async def _explain(db: AsyncDatabase[MongoDocument], query: ExecutedQuery) -> tuple[int, int, bool]:
+    """Keys and documents the server examines for `query`, and whether its winning plan
+    sorts in memory (a `SORT` stage) rather than reading the index in order."""
+    command: MongoDocument = {"find": query.collection, "filter": query.filter}
+    if query.sort is not None:
+        command["sort"] = query.sort
+    command["limit"] = query.limit
+    result = await db.command("explain", command, verbosity="executionStats")
+    stats = result.get("executionStats", {})
+    stages = _stages(result.get("queryPlanner", {}).get("winningPlan", {}))
+    return (
+        int(stats.get("totalKeysExamined", 0)),
+        int(stats.get("totalDocsExamined", 0)),
+        "SORT" in stages,
+    )
+
+
+async def _search(query: SearchQuery) -> SearchResult:
+    return await search_profiles(CALLER, query, CODEC, BACKEND)
+
+
+async def _count(query: SearchQuery, size: int) -> int:
+    """Every match of `query`, by following the cursors to the end."""
+    page = replace(query, limit=COUNT_PAGE, facets=False)
+    total = 0
+    for _ in range(size + 2):
+        result = await _search(page)
+        total += len(result.items)
+        if result.next_cursor is None:
+            return total
+        page = replace(page, cursor=result.next_cursor)
+    raise RuntimeError(f"paging {query} did not end after {size + 2} pages")
+
+
+async def _measure(
+    db: AsyncDatabase[MongoDocument], case: Case, size: int, repeat: int, *, count: bool
+) -> Measurement:
+    probe = await _search(case.query)  # the first warm-up: its queries are explained
+    keys = docs = in_memory = 0
+    for executed in probe.stats.queries:
+        query_keys, query_docs, sorted_in_memory = await _explain(db, executed)
+        keys += query_keys
+        docs += query_docs
+        in_memory += sorted_in_memory
+    for _ in range(WARMUP - 1):
+        await _search(case.query)
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        await _search(case.query)
+        seconds.append(time.perf_counter() - started)
+    return Measurement(
+        case=case,
+        seconds=seconds,
+        results=len(probe.items),
+        total=await _count(case.query, size) if count else None,
+        typo=probe.typo_tolerant,
+        queries=len(probe.stats.queries),
+        sorted_in_memory=in_memory,
+        keys=keys,
+        docs=docs,
+        read=probe.stats.documents_read,
+    )
+
+
+def _report(size: int, group: str, measured: list[Measurement]) -> None:
+    calls = [seconds for m in measured for seconds in m.seconds]
+    keys = sum(m.per_result(m.keys) for m in measured) / len(measured)
+    docs = sum(m.per_result(m.docs) for m in measured) / len(measured)
+    read = sum(m.per_result(m.read) for m in measured) / len(measured)
+    print(
+        f"  {group}: p50 {_percentile(calls, 0.5) * 1000:.1f} ms,"
+        f" p95 {_percentile(calls, 0.95) * 1000:.1f} ms over {len(calls)} calls;"
+        f" per result: {keys:,.1f} keys examined, {docs:,.1f} docs examined,"
+        f" {read:,.1f} docs read by the service"
+    )
+    print(
+        f"    {'query':<36} {'page':>4} {'total':>6} {'p50 ms':>8} {'keys/res':>9}"
+        f" {'docs/res':>9} {'read/res':>9} {'queries':>7} {'sorts':>5}"
+    )
+    for m in measured:
+        total = "-" if m.total is None else f"{m.total:,}"
+        label = m.case.label + (" (typo pass)" if m.typo else "")
+        print(
+            f"    {label:<36} {m.results:>4} {total:>6}"
+            f" {_percentile(m.seconds, 0.5) * 1000:>8.1f} {m.per_result(m.keys):>9,.1f}"
+            f" {m.per_result(m.docs):>9,.1f} {m.per_result(m.read):>9,.1f}"
+            f" {m.queries:>7} {m.sorted_in_memory:>5}"
+        )
+    for m in measured:
+        if m.total is not None and m.total >= SELECTIVE_SHARE * size:
+            print(
+                f"  WARNING: {m.case.label!r} matched {m.total:,} of {size:,} profiles"
+                f" ({m.total / size:.1%}): not selective (goal: under {SELECTIVE_SHARE:.0%})"
+            )
+
+
+async def _bench_size(url: str, size: int, repeat: int) -> float:
+    """Load `size` profiles into a fresh database, run the mix, print the report; returns
+    the selective group's p50 latency in seconds."""
+    db_name = f"bench_search_{size}"
+    client: AsyncMongoClient[MongoDocument] = AsyncMongoClient(url)
+    try:
+        raw = client[db_name]
+        await client.drop_database(db_name)
+        await Runner(raw).up(RunOptions(say=lambda line: None))
+        _say(f"{size:,} profiles: loading into {db_name}")
+        started = time.perf_counter()
+        loaded = await load_profiles(raw, size, seed=SEED, say=_say)
+        elapsed = time.perf_counter() - started
+        print(
+            f"{size:,} profiles: loaded {loaded['dancer']:,} dancers and"
+            f" {loaded['choreographer']:,} choreographers in {elapsed:.1f} s"
+            f" ({size / elapsed:,.0f} docs/s; not part of the results)",
+            flush=True,
+        )
+        database = await connect(url, db_name)
+        try:
+            results: dict[str, list[Measurement]] = {}
+            for group, cases in GROUPS.items():
+                results[group] = []
+                for case in cases:
+                    _say(f"  {group}: {case.label}")
+                    results[group].append(
+                        await _measure(raw, case, size, repeat, count=group == "selective")
+                    )
+        finally:
+            await database.close()
+        print(f"== {size:,} profiles ==")
+        for group, measured in results.items():
+            _report(size, group, measured)
+        sys.stdout.flush()
+        return _percentile([s for m in results["selective"] for s in m.seconds], 0.5)
+    finally:
+        await client.close()
+
+
+@contextlib.contextmanager
+def _embedded(root: Path, cache_size: str) -> Iterator[EmbeddedDatabase]:
+    """The embedded server on `root / "data"`, with a WiredTiger cache of `cache_size`
+    (`default`: the server's own default)."""
+    server = EmbeddedDatabase(root / "data")
+    if cache_size == "default":
+        with server:
+            yield server
+        return
+    if not re.fullmatch(r"[1-9][0-9]*[KMG]", cache_size):
+        raise SystemExit(f"--cache-size: expected e.g. 512M or 8G, not {cache_size!r}")
+    config = root / "config"
+    config.mkdir()
+    (config / "secantusd.toml").write_text(f'[storage]\ncache_size = "{cache_size}"\n')
+    with contextlib.chdir(config):  # the server reads ./secantusd.toml as it starts
+        server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    """Run the benchmark: a report per size, then the selective p50 ratio."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=None)
+    parser.add_argument("--full", action="store_true", help=f"sizes {FULL_SIZES}")
+    parser.add_argument("--repeat", type=int, default=15, help="timed calls per query")
+    parser.add_argument(
+        "--cache-size",
+        default=CACHE_SIZE,
+        help=f"the server's WiredTiger cache (default {CACHE_SIZE}; `default`: the server's)",
+    )
+    args = parser.parse_args()
+    sizes: list[int] = args.sizes or (FULL_SIZES if args.full else DEFAULT_SIZES)
+    selective_p50: dict[int, float] = {}
+    with (
+        tempfile.TemporaryDirectory() as storage,
+        _embedded(Path(storage), args.cache_size) as server,
+    ):
+        print(f"embedded server cache: {args.cache_size}", flush=True)
+        for size in sizes:
+            selective_p50[size] = asyncio.run(_bench_size(server.url, size, args.repeat))
+    if len(selective_p50) > 1:
+        small, big = min(selective_p50), max(selective_p50)
+        ratio = selective_p50[big] / selective_p50[small]
+        print(f"selective p50 ratio {big}/{small}: {ratio:.2f} (goal: under 2)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,346 @@
+"""Generated profiles for the search benchmark (`bench.search`), stored the way the service
+stores them: the profile fields, then `completeness`, `searchTokens` and `rankKey` derived
+by the service's own rules.
+
+The generator is deterministic (`random.Random(seed)`): the same seed and count give the
+same profiles, ids included. About 80 % are dancers, 20 % choreographers, 3 % unlisted.
+Names, styles and cities are drawn with a skewed (Zipf-like) distribution, most common
+first in each list, so some values are common and the tail is rare.
+"""
+
+import itertools
+import struct
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from random import Random
+from typing import Any
+
+from bson import ObjectId
+from pymongo.asynchronous.database import AsyncDatabase
+
+from documents.embedded import ProfileType
+from service.completeness import compute_completeness
+from service.search_fields import search_fields
+
+MongoDocument = dict[str, Any]
+
+
+def _names(text: str) -> list[str]:
+    """The whitespace-separated names of `text`, in order."""
+    return text.split()
+
+
+FIRST_NAMES = _names(
+    """
+Olivia Liam Sofia Emma Noah Ava Mia Oliver Isabella Elijah Amelia James Harper William
+Evelyn Benjamin Camila Lucas Abigail Gina Henry Emily Theodore Ella Jack Elizabeth Levi
+Luna Alexander Avery Jackson Scarlett Mateo Victoria Daniel Madison Michael Aria Mason
+Grace Sebastian Chloe Ethan Penelope Logan Layla Owen Riley Samuel Zoey Jacob Nora Asher
+Lily Aiden Eleanor John Hannah Joseph Lillian Wyatt Addison David Aubrey Leo Ellie Luke
+Stella Julian Natalie Hudson Leah Grayson Hazel Matthew Violet Ezra Aurora Gabriel
+Savannah Carter Audrey Isaac Brooklyn Jayden Bella Luca Claire Anthony Skylar Dylan Lucy
+Lincoln Paisley Thomas Everly Maverick Anna Elias Caroline Josiah Nova Charles Genesis
+Caleb Emilia Christopher Kennedy Ezekiel Samantha Miles Maya Jaxon Willow Isaiah Kinsley
+Andrew Naomi Joshua Aaliyah Nathan Elena Nolan Sarah Adrian Ariana Cameron Allison
+Santiago Gabriella Eli Alice Aaron Madelyn Ryan Cora Angel Ruby Cooper Eva Waylon Serenity
+Easton Autumn Kai Adeline Christian Hailey Landon Gianna Colton Valentina Roman Isla Axel
+Eliana Brooks Quinn Jonathan Nevaeh Robert Ivy Jameson Sadie Ian Piper Everett Lydia
+Greyson Alexa Wesley Josephine Jeremiah Emery Hunter Julia Leonardo Delilah José Zoë
+André Inès Björn Renée Søren Amélie Ramón Léa Joaquín Noémie Tomás Maëlle Jérôme Hélène
+Émile Anaïs François Céline Chidi Ximena Kwame Adaeze Hiroshi Yuki Kenji Priya Arjun
+Ananya Rohan Mei Dmitri
+"""
+)
+
+LAST_NAMES = _names(
+    """
+Smith Johnson Williams Brown Müller Jones Garcia Miller Davis Martinez Rodriguez
+Hernandez Lopez Gonzalez Wilson Anderson Taylor Moore Martin Lee Perez Thompson White
+Harris Sanchez Clark Ramírez Lewis Robinson Walker Young Allen King Wright Scott Torres
+Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts
+Gomez Phillips Evans Turner Diaz Parker Cruz Edwards Collins Reyes Stewart Morris Morales
+Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed Kelly Howard Ramos
+Kim Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray Mendoza Ruiz Hughes
+Price Alvarez Castillo Sanders Patel Myers Long Ross Foster Jimenez Powell Jenkins Perry
+Russell Sullivan Bell Coleman Butler Henderson Barnes Fisher Vasquez Simmons Romero
+Patterson Hamilton Graham Reynolds Griffin Wallace Moreno West Cole Hayes Bryant Herrera
+Gibson Ellis Tran Medina Aguilar Stevens Murray Ford Castro Marshall Owens Harrison
+Fernandez Fitzgerald McDonald Woods Washington Wells Vargas Chen Freeman Webb Tucker
+Guzman Burns Crawford Olson Simpson Porter Gordon Mendez Silva Shaw Snyder Dixon Muñoz
+Hunt Hicks Holmes Palmer Wagner Black Robertson Boyd Rose Stone Salazar Fox Warren Mills
+Meyer Rice Schmidt Garza Daniels Ferguson Nichols Stephens Soto Weaver Gardner Payne
+Grant Dunn Kelley Spencer Hawkins Arnold Pierce Vazquez Hansen Peters Santos Hart
+Bradley Knight Elliott Cunningham Duncan Armstrong Carroll Lane Andrews Alvarado Ray
+Delgado Berry Perkins Hoffman Johnston Matthews Peña Richards Contreras Willis Carpenter
+Lawrence Sandoval Schröder Dubois Lefèvre Girard Rousseau Mercier Faure Lambert Bonnet
+Okafor Adeyemi Mensah Nakamura Tanaka Sato Suzuki Watanabe Yamamoto Kobayashi Ivanova
+Petrov Kowalski Nowak Novák Horvat Jovanović Papadopoulos Rossi Russo Bianchi Esposito
+Romano Ricci Conti O'Brien Gallagher Mulligan Mullins Mullen Kaur Singh Sharma Gupta Iyer
+Reddy Costa Ferreira Oliveira Pereira Almeida Núñez Ibáñez Sørensen Jensen Nielsen
+Larsen Andersson Johansson Lindqvist Virtanen Korhonen Mäkinen Nieminen Kuznetsov
+Popescu Szabó Kovács Dvořák Haddad Khoury Nasser Cohen Friedman Kaplan Okonkwo Achebe
+Nwosu Chukwu Diallo Traoré Koné Fitzpatrick Quiñones Åberg Løvland Brennan Whitfield
+"""
+)
+
+STYLES = [
+    "Hip-Hop",
+    "Jazz",
+    "Contemporary",
+    "Ballet",
+    "Commercial",
+    "Tap",
+    "Lyrical",
+    "Modern",
+    "Heels",
+    "K-Pop",
+    "Street",
+    "House",
+    "Breaking",
+    "Musical Theatre",
+    "Salsa",
+    "Popping",
+    "Locking",
+    "Latin",
+    "Ballroom",
+    "Tango",
+    "Afrobeats",
+    "Dancehall",
+    "Krump",
+    "Waacking",
+    "Voguing",
+    "Bachata",
+    "Swing",
+    "Lindy Hop",
+    "Flamenco",
+    "Bollywood",
+    "Kathak",
+    "Bharatanatyam",
+    "Irish Step",
+    "Clogging",
+    "Pole",
+    "Aerial",
+    "Acrobatics",
+    "Capoeira",
+    "Belly Dance",
+    "Butoh",
+]
+
+CITIES = [
+    "Los Angeles, CA",
+    "New York, NY",
+    "Atlanta, GA",
+    "Chicago, IL",
+    "Miami, FL",
+    "Las Vegas, NV",
+    "Nashville, TN",
+    "Austin, TX",
+    "Houston, TX",
+    "Dallas, TX",
+    "Orlando, FL",
+    "San Francisco, CA",
+    "Seattle, WA",
+    "Boston, MA",
+    "Philadelphia, PA",
+    "Washington, DC",
+    "Denver, CO",
+    "Phoenix, AZ",
+    "Portland, OR",
+    "San Diego, CA",
+    "Minneapolis, MN",
+    "Detroit, MI",
+    "New Orleans, LA",
+    "Charlotte, NC",
+    "Tampa, FL",
+    "Salt Lake City, UT",
+    "Kansas City, MO",
+    "St. Louis, MO",
+    "Pittsburgh, PA",
+    "Baltimore, MD",
+    "Cleveland, OH",
+    "Columbus, OH",
+    "Cincinnati, OH",
+    "Indianapolis, IN",
+    "Milwaukee, WI",
+    "Raleigh, NC",
+    "Richmond, VA",
+    "San Antonio, TX",
+    "San Jose, CA",
+    "Sacramento, CA",
+    "Albuquerque, NM",
+    "Tucson, AZ",
+    "Honolulu, HI",
+    "Anchorage, AK",
+    "Boise, ID",
+    "Omaha, NE",
+    "Oklahoma City, OK",
+    "Louisville, KY",
+    "Memphis, TN",
+    "Birmingham, AL",
+    "Jacksonville, FL",
+    "Savannah, GA",
+    "Providence, RI",
+    "Hartford, CT",
+    "Buffalo, NY",
+    "Rochester, NY",
+    "Albany, NY",
+    "Burlington, VT",
+    "Madison, WI",
+    "Santa Fe, NM",
+]
+
+COMPANY_WORDS = _names(
+    """
+Kinetic Urban Velvet Crimson Momentum Pulse Elevate Gravity Rhythm Echo Horizon Mosaic
+Ember Prism Tidal Lumen Fusion Orbit Cascade Solstice Meridian Vertex Obsidian Halcyon
+Quill Zephyr Cobalt Juniper Sable Aurelian
+"""
+)
+COMPANY_KINDS = [
+    "Dance Company",
+    "Collective",
+    "Movement",
+    "Dance Theatre",
+    "Project",
+    "Ensemble",
+    "Crew",
+    "Studio",
+]
+GENDERS = ["Female", "Male", "Non-binary"]
+REPRESENTATION = ["represented", "seeking", "independent"]
+BIOS = [
+    "{first} is a {style} dancer based in {city}.",
+    "Trained in {style}; available for tours, music videos and stage work in {city}.",
+    "Choreographer and teacher. {style} and more, from {city}.",
+    "Performer with ten years of {style}, now working out of {city}.",
+    "",
+]
+
+DANCER_SHARE = 0.8
+LISTED_SHARE = 0.97
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+ID_TIME = struct.pack(">I", 0x66000000)
+
+
+def _zipf_weights(count: int, exponent: float) -> list[float]:
+    """Cumulative weights of ranks 1..count, rank k weighing 1 / k**exponent."""
+    return list(itertools.accumulate(1 / (rank**exponent) for rank in range(1, count + 1)))
+
+
+class ProfileGenerator:
+    """Draws profiles from `random.Random(seed)`: the same seed, the same profiles."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = Random(seed)
+        self.serial = 0
+        self._first = _zipf_weights(len(FIRST_NAMES), 0.5)
+        self._last = _zipf_weights(len(LAST_NAMES), 0.6)
+        self._styles = _zipf_weights(len(STYLES), 1.0)
+        self._cities = _zipf_weights(len(CITIES), 1.0)
+
+    def _pick(self, values: Sequence[str], weights: list[float]) -> str:
+        return self.rng.choices(values, cum_weights=weights)[0]
+
+    def _distinct(self, values: Sequence[str], weights: list[float], count: int) -> list[str]:
+        chosen: list[str] = []
+        while len(chosen) < count:
+            value = self._pick(values, weights)
+            if value not in chosen:
+                chosen.append(value)
+        return chosen
+
+    def _object_id(self) -> ObjectId:
+        return ObjectId(ID_TIME + self.rng.randbytes(8))
+
+    def profile(self) -> tuple[ProfileType, MongoDocument]:
+        """The next profile: its kind and its document as the service stores it."""
+        rng = self.rng
+        self.serial += 1
+        profile_type: ProfileType = "dancer" if rng.random() < DANCER_SHARE else "choreographer"
+        first = self._pick(FIRST_NAMES, self._first)
+        last = self._pick(LAST_NAMES, self._last)
+        styles = self._distinct(STYLES, self._styles, rng.choice((1, 1, 2, 2, 3)))
+        cities = self._distinct(CITIES, self._cities, rng.choice((1, 1, 1, 2)))
+        created = EPOCH + timedelta(seconds=rng.randrange(0, 365 * 24 * 3600))
+        updated = created + timedelta(seconds=rng.randrange(0, 90 * 24 * 3600))
+        bio = rng.choice(BIOS).format(first=first, style=styles[0], city=cities[0])
+        profile_id = self._object_id()
+        doc: MongoDocument = {
+            "_id": profile_id,
+            "userId": ObjectId(struct.pack(">IQ", 0x65000000, self.serial)),
+            "isActive": True,
+            "isPrimary": True,
+            "listed": rng.random() < LISTED_SHARE,
+            "displayName": f"{first} {last}",
+            "bio": bio,
+            "workLocation": cities,
+            "resume": {"danceStyles": styles, "skills": [], "uploads": []},
+            "headshots": [],
+            "links": [],
+            "training": [],
+            "createdAt": created,
+            "updatedAt": updated,
+            "version": 1,
+        }
+        if profile_type == "dancer":
+            doc["attributes"] = {"gender": rng.choices(GENDERS, weights=(55, 38, 7))[0]}
+            doc["representationStatus"] = rng.choice(REPRESENTATION)
+            member = rng.random() < 0.4
+            doc["sagAftraId"] = f"SAG-{rng.randrange(1_000_000, 10_000_000)}" if member else ""
+        else:
+            company = rng.random() < 0.8
+            doc["companyName"] = (
+                f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_KINDS)}" if company else None
+            )
+            doc["verified"] = rng.random() < 0.25
+        completeness = compute_completeness(
+            profile_type, doc, project_count=0, training_count=0
+        ).score
+        doc["completeness"] = completeness
+        doc.update(search_fields(profile_type, doc, completeness, profile_id))
+        return profile_type, doc
+
+    def profiles(self, count: int) -> Iterator[tuple[ProfileType, MongoDocument]]:
+        """The next `count` profiles."""
+        for _ in range(count):
+            yield self.profile()
+
+
+COLLECTIONS: dict[ProfileType, str] = {"dancer": "dancers", "choreographer": "choreographers"}
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+async def load_profiles(
+    db: AsyncDatabase[MongoDocument],
+    count: int,
+    *,
+    seed: int = 42,
+    chunk: int = 1000,
+    say: Callable[[str], None] = _stderr,
+) -> dict[ProfileType, int]:
+    """Insert `count` generated profiles into `dancers` and `choreographers`, `chunk` at
+    a time; returns how many of each kind."""
+    generator = ProfileGenerator(seed)
+    pending: dict[ProfileType, list[MongoDocument]] = {kind: [] for kind in COLLECTIONS}
+    inserted: dict[ProfileType, int] = dict.fromkeys(COLLECTIONS, 0)
+
+    async def flush(kind: ProfileType) -> None:
+        if pending[kind]:
+            await db[COLLECTIONS[kind]].insert_many(pending[kind], ordered=False)
+            inserted[kind] += len(pending[kind])
+            pending[kind] = []
+
+    report_every = max(chunk, count // 10)
+    for index, (kind, doc) in enumerate(generator.profiles(count), start=1):
+        pending[kind].append(doc)
+        if len(pending[kind]) >= chunk:
+            await flush(kind)
+        if index % report_every == 0:
+            say(f"  loading: {index:,} of {count:,} profiles generated")
+    for kind in COLLECTIONS:
+        await flush(kind)
+    return inserted
