@@ -104,28 +104,67 @@ class MigrationContext:
     ) -> None:
         """Run `handler` over every document of `collection` matching `query`, in batches,
         resuming after the checkpoint of `phase`. In the `final` phase of a script, the
-        batch that finds nothing after it also marks the script applied, in its own
-        transaction."""
+        last batch, if nothing matches after it, also marks the script applied in its
+        transaction.
+
+        The ids come from one cursor, in `_id` order, opened once (a range on `_id` per
+        batch would cost a collection scan each on a server that does not read ranges of
+        the `_id` index, the embedded one); each batch then reads its documents by id
+        inside its transaction and checks `query` again, so a document changed since the
+        ids were read is handled as it is now, or skipped if it no longer matches.
+        """
         last = await self._checkpoint(phase)
-        remaining_total = await self.db[collection].count_documents(
-            query if last is None else {"$and": [query, {"_id": {"$gt": last}}]}
-        )
-        self.total += remaining_total
+        self.total += await self.db[collection].count_documents(_after(query, last))
         while True:
-            size = self.batch_size
-            if self.limit is not None:
-                size = min(size, self.limit - self.processed)
-                if size <= 0:
-                    self.partial = True
-                    return
-            outcome = await self._run_batch(
-                phase, collection, query, handler, last, size, final and self.limit is None
-            )
+            outcome = await self._stream(phase, collection, query, handler, last, final)
             if outcome is None:
                 return
-            last, count = outcome
-            self.processed += count
-            self._report(phase)
+            last = outcome
+
+    async def _stream(
+        self,
+        phase: str,
+        collection: str,
+        query: Document,
+        handler: Handler,
+        last: Any,
+        final: bool,
+    ) -> Any:
+        """Batches over one cursor of ids after `last`; returns the last id handled when
+        more matching documents appeared after the cursor ended (read them too), else
+        None."""
+        cursor = self.db[collection].find(
+            _after(query, last), {"_id": 1}, sort=[("_id", 1)], batch_size=self.batch_size
+        )
+        pending: list[Any] = []
+        exhausted = False
+        try:
+            while True:
+                size = self.batch_size
+                if self.limit is not None:
+                    size = min(size, self.limit - self.processed)
+                    if size <= 0:
+                        self.partial = True
+                        return None
+                while len(pending) <= size and not exhausted:
+                    row = await anext(cursor, None)
+                    if row is None:
+                        exhausted = True
+                    else:
+                        pending.append(row["_id"])
+                if not pending:
+                    return None
+                ids, pending = pending[:size], pending[size:]
+                closing = final and exhausted and not pending and self.limit is None
+                count, more_after = await self._run_batch(
+                    phase, collection, query, handler, ids, closing
+                )
+                self.processed += count
+                self._report(phase)
+                if more_after:
+                    return ids[-1]
+        finally:
+            await cursor.close()
 
     async def _run_batch(
         self,
@@ -133,32 +172,32 @@ class MigrationContext:
         collection: str,
         query: Document,
         handler: Handler,
-        last: Any,
-        size: int,
-        final: bool,
-    ) -> tuple[Any, int] | None:
-        async def work(session: AsyncClientSession | None) -> tuple[Any, int, Counter[str]] | None:
-            bounded = query if last is None else {"$and": [query, {"_id": {"$gt": last}}]}
+        ids: list[Any],
+        closing: bool,
+    ) -> tuple[int, bool]:
+        """One batch in one transaction; returns how many documents it handled and, for
+        the closing batch, whether matching documents appeared after it."""
+
+        async def work(session: AsyncClientSession | None) -> tuple[int, bool, Counter[str]]:
             docs = (
                 await self.db[collection]
-                .find(bounded, session=session)
+                .find(_among(query, ids), session=session)
                 .sort("_id", 1)
-                .limit(size)
                 .to_list()
             )
-            if not docs:
-                return None
             batch = Batch(session=session)
-            await handler(docs, batch)
+            if docs:
+                await handler(docs, batch)
             batch.counts["read"] += len(docs)
-            if not self.dry_run:
-                applied = final and not await self.db[collection].find_one(
-                    {"$and": [query, {"_id": {"$gt": docs[-1]["_id"]}}]},
-                    {"_id": 1},
-                    session=session,
+            more_after = closing and bool(
+                await self.db[collection].find_one(
+                    _after(query, ids[-1]), {"_id": 1}, session=session
                 )
-                await self._commit(batch, phase, docs[-1]["_id"], session, applied=applied)
-            return docs[-1]["_id"], len(docs), batch.counts
+            )
+            if not self.dry_run:
+                applied = closing and not more_after
+                await self._commit(batch, phase, ids[-1], session, applied=applied)
+            return len(docs), more_after, batch.counts
 
         try:
             if self.transactions and not self.dry_run and self.session is not None:
@@ -170,13 +209,11 @@ class MigrationContext:
                 result = await work(None)
         except ConnectionFailure as error:
             raise MigrationError(f"the database stopped answering: {error}") from error
-        if result is None:
-            return None
-        new_last, count, counts = result
+        count, more_after, counts = result
         self.stats.update(counts)
         if self.dry_run:
-            self._dry_checkpoints[phase] = new_last
-        return new_last, count
+            self._dry_checkpoints[phase] = ids[-1]
+        return count, more_after
 
     async def _commit(
         self,
@@ -230,6 +267,22 @@ class MigrationContext:
             f" ({rate:,.0f} docs/s, ETA {eta:,.0f}s)   "
         )
         sys.stderr.flush()
+
+
+def _after(query: Document, last: Any) -> Document:
+    """`query`, and `_id` after `last` (when given)."""
+    if last is None:
+        return query
+    if "_id" in query:
+        return {"$and": [query, {"_id": {"$gt": last}}]}
+    return {**query, "_id": {"$gt": last}}
+
+
+def _among(query: Document, ids: list[Any]) -> Document:
+    """`query`, and `_id` one of `ids`."""
+    if "_id" in query:
+        return {"$and": [query, {"_id": {"$in": ids}}]}
+    return {**query, "_id": {"$in": ids}}
 
 
 def server_has_transactions(hello: Document) -> bool:

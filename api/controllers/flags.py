@@ -3,7 +3,7 @@
 from litestar import Controller, get, patch
 from litestar.params import JSONBody
 
-from api.controllers.common import AuthRequest
+from api.controllers.common import AuthRequest, admins_only
 from api.errors import problem_responses
 from api.schemas.flags import FlagsOut, FlagsPatch
 from service.flags import get_flags_for_admin, set_flags
@@ -12,6 +12,7 @@ from service.flags import get_flags_for_admin, set_flags
 class FlagsController(Controller):
     path = "/v1/admin/flags"
     tags = ["admin"]
+    guards = [admins_only]
 
     @get(
         "/",

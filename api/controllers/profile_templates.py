@@ -7,7 +7,7 @@ from litestar.params import JSONBody, PathParameter
 from litestar.response import Response
 from pydantic import ValidationError
 
-from api.controllers.common import AuthRequest
+from api.controllers.common import AuthRequest, admins_only
 from api.errors import SERVER_OWNED_FIELDS, problem_responses
 from api.schemas.fields import RequestModel
 from api.schemas.profile_requests import ChoreographerPatch, DancerPatch, TemplateBody
@@ -67,6 +67,7 @@ def _out(view: dict[str, Any]) -> ProfileTemplateOut:
 class ProfileTemplatesController(Controller):
     path = "/v1/admin/profile-templates"
     tags = ["admin"]
+    guards = [admins_only]
 
     @get("/", summary="Every profile template (admin)", responses=problem_responses(403))
     async def list_profile_templates(self, request: AuthRequest) -> ProfileTemplateList:

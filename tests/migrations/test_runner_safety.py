@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from migrations.context import MigrationContext
+from migrations.context import Batch, MigrationContext
 from migrations.errors import LockHeldError, LockLostError, MigrationError
 from migrations.lock import MigrationLock
 from migrations.profile_backfill import backfill_profiles
@@ -216,3 +216,30 @@ async def test_the_last_batch_marks_the_script_applied_in_its_transaction(legacy
     state = await legacy_db.migration_state.find_one({"_id": 2})
     assert state is not None and state["status"] == "applied" and state["appliedAt"]
     assert state["stats"]["profiles created"] == 228
+
+
+async def test_batches_see_documents_as_they_are_when_their_batch_runs(legacy_db: Db) -> None:
+    """Ids are read once, documents per batch: a document changed after the ids were read
+    is handled as it is now (or skipped when it no longer matches), and one inserted
+    after the last id is handled too, before the script is marked applied."""
+    await legacy_db.items.insert_many([{"n": n, "todo": True} for n in range(10)])
+    ctx = MigrationContext(legacy_db, version=99, lock=None, transactions=True, batch_size=4)
+    seen: list[list[int]] = []
+
+    async def handle(docs: list[dict[str, Any]], batch: Batch) -> None:
+        seen.append([doc["n"] for doc in docs])
+        for doc in docs:
+            batch.write("items", UpdateOne({"_id": doc["_id"]}, {"$set": {"todo": False}}), "done")
+        if len(seen) == 1:  # while the first batch runs: change later ones, add one at the end
+            await legacy_db.items.update_one({"n": 5}, {"$set": {"todo": False}})
+            await legacy_db.items.update_one({"n": 6}, {"$set": {"n": 60}})
+            await legacy_db.items.insert_one({"n": 10, "todo": True})
+
+    await ctx.batches("items", "items", {"todo": True}, handle, final=True)
+
+    assert [n for batch in seen for n in batch] == [0, 1, 2, 3, 4, 60, 7, 8, 9, 10]
+    assert seen[:2] == [[0, 1, 2, 3], [4, 60, 7]]  # 5 no longer matched, 6 is now 60
+    assert await legacy_db.items.count_documents({"todo": True}) == 0
+    state = await legacy_db.migration_state.find_one({"_id": 99})
+    assert state is not None and state["status"] == "applied"
+    assert ctx.stats["done"] == 10
