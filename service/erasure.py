@@ -6,6 +6,7 @@ from bson import ObjectId
 
 from documents import Choreographer, Dancer, Project, Training, User
 from migrations import collections as migration_collections
+from service.account_ids import forget_account
 from service.accounts import require_user_document
 from service.caller import Caller
 from service.db import Session
@@ -51,4 +52,6 @@ async def erase_account(caller: Caller) -> Counter[str]:
         deleted[User.Settings.name] = result.deleted_count
         return deleted
 
-    return await run_in_transaction(work)
+    deleted = await run_in_transaction(work)
+    forget_account(caller.auth_id)
+    return deleted

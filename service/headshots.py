@@ -22,7 +22,7 @@ from service.profile_store import (
     find_profile_of_user,
     load_profile,
 )
-from service.profiles import UPDATE_ATTEMPTS, can_write, ensure_can_write
+from service.profiles import UPDATE_ATTEMPTS, ensure_can_write, sees_full_view
 from service.transactions import run_in_transaction
 from service.visibility import profile_view
 
@@ -56,7 +56,7 @@ async def list_headshots(
 ) -> SectionResult:
     """The headshots, primary first."""
     profile = await load_profile(kind_of(profile_type), profile_id)
-    view = profile_view(profile, full=await can_write(caller, profile))
+    view = profile_view(profile, full=await sees_full_view(caller, profile))
     return SectionResult(
         sorted(view["headshots"], key=lambda h: h.get("position", 0)), profile.version
     )

@@ -14,7 +14,7 @@ from service.errors import NotFound
 from service.profile_kinds import kind_of
 from service.profile_sections import SectionResult
 from service.profile_store import load_profile
-from service.profiles import can_write, update_profile
+from service.profiles import sees_full_view, update_profile
 from service.visibility import profile_view
 
 
@@ -52,7 +52,7 @@ async def read_part(
     """The part, as the caller may see it."""
     part = part_of(profile_type, name)
     profile = await load_profile(kind_of(profile_type), profile_id)
-    view = profile_view(profile, full=await can_write(caller, profile))
+    view = profile_view(profile, full=await sees_full_view(caller, profile))
     return SectionResult(part.of(view), profile.version)
 
 

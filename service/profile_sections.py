@@ -23,7 +23,7 @@ from service.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from service.merge_patch import apply_merge_patch
 from service.profile_kinds import kind_of
 from service.profile_store import apply_profile_patch, check_if_match, load_profile
-from service.profiles import UPDATE_ATTEMPTS, can_write, ensure_can_write
+from service.profiles import UPDATE_ATTEMPTS, ensure_can_write, sees_full_view
 from service.results import ProfileResult
 from service.transactions import run_in_transaction
 from service.visibility import profile_view
@@ -176,7 +176,7 @@ async def list_items(
     """The items of a section, in its order (anyone with a token may read them)."""
     section = section_of(profile_type, path)
     profile = await load_profile(kind_of(profile_type), profile_id)
-    full = await can_write(caller, profile)
+    full = await sees_full_view(caller, profile)
     view = profile_view(profile, full=full)
     return SectionResult(view.get(section.field) or [], profile.version)
 

@@ -6,6 +6,7 @@ from typing import Any
 from documents import Project, Training, User
 from documents.embedded import ProfileType
 from documents.profile_base import ProfileDocument, utc_now
+from service.account_ids import account_id_of
 from service.caller import Caller
 from service.db import Session
 from service.dual_write import mirror_primary_deleted
@@ -37,10 +38,16 @@ async def ensure_can_write(caller: Caller, profile: ProfileDocument) -> None:
         raise Forbidden("only the profile's owner or an admin may change it")
 
 
+async def sees_full_view(caller: Caller, profile: ProfileDocument) -> bool:
+    """True for admins and the profile's owner: which view a read returns (decided with
+    the remembered account id, `service.account_ids`; writes use `can_write`)."""
+    return caller.is_admin or await account_id_of(caller.auth_id) == profile.userId
+
+
 async def get_profile(caller: Caller, profile_type: ProfileType, profile_id: str) -> ProfileResult:
     """One profile: the full view for its owner and admins, the public view for others."""
     profile = await load_profile(kind_of(profile_type), profile_id)
-    full = await can_write(caller, profile)
+    full = await sees_full_view(caller, profile)
     return ProfileResult(profile_view(profile, full=full), profile.version)
 
 

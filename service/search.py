@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from service.accounts import find_user
+from service.account_ids import account_id_of
 from service.caller import Caller
 from service.cursor import CursorCodec
 from service.profile_kinds import kind_of
@@ -48,11 +48,11 @@ async def search_profiles(
     position = None if query.cursor is None else codec.decode(query.cursor, scope=_scope(query))
     stats = SearchStats()
     page = await backend.search(query, position, stats)
-    own_user = None if caller.is_admin else await find_user(caller.auth_id)
+    own_id = None if caller.is_admin or not page.hits else await account_id_of(caller.auth_id)
     items = []
     for hit in page.hits:
         profile = kind_of(hit.profile_type).document.model_validate(hit.document)
-        own = own_user is not None and profile.userId == own_user.id
+        own = own_id is not None and profile.userId == own_id
         items.append(profile_view(profile, full=caller.is_admin or own))
     next_cursor = (
         None

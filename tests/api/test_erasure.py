@@ -137,3 +137,18 @@ async def test_erasing_twice_is_404_the_second_time(client: Client) -> None:
 
 async def test_erasing_needs_a_token(client: Client) -> None:
     assert (await client.delete("/v1/me")).status_code == 401
+
+
+async def test_a_subject_that_comes_back_sees_its_new_profile_in_full(client: Client) -> None:
+    """Reads remember a subject's account for a minute; erasure forgets it, so the same
+    subject onboarding again owns its new profile at once."""
+    first = await onboard(client, "returning", sagAftraId="SAG-1")
+    seen = await client.get(f"/v1/dancers/{first['id']}", headers=auth("returning"))
+    assert seen.json()["sagAftraId"] == "SAG-1"  # the owner's full view
+    assert (await client.delete("/v1/me", headers=auth("returning"))).status_code == 204
+
+    again = await onboard(client, "returning", sagAftraId="SAG-2")
+    seen = await client.get(f"/v1/dancers/{again['id']}", headers=auth("returning"))
+    assert seen.status_code == 200 and seen.json()["sagAftraId"] == "SAG-2"
+    other = await client.get(f"/v1/dancers/{again['id']}", headers=auth("someone-else"))
+    assert "sagAftraId" not in other.json() or other.json()["sagAftraId"] is None

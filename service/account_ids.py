@@ -1,0 +1,45 @@
+"""Which account a token's subject has, remembered for a minute per process.
+
+Reads use it to choose between a profile's full view (its owner) and the public view,
+without a round trip per request. A stale answer can only show less: an account's `_id`
+never changes and belongs to one subject, so an old entry names profiles that are the
+subject's or that no longer exist (erasure deletes them, and forgets the entry in this
+process). Writes never use it: they check the owner inside their transaction.
+"""
+
+import time
+from collections import OrderedDict
+
+from bson import ObjectId
+
+from documents import User
+
+TTL_SECONDS = 60.0
+MAX_ENTRIES = 10_000
+
+_entries: OrderedDict[str, tuple[float, ObjectId]] = OrderedDict()
+
+
+async def account_id_of(auth_id: str) -> ObjectId | None:
+    """The `_id` of the account whose `authId` is `auth_id`, or None (not remembered:
+    a subject that onboards next sees its own profiles at once)."""
+    now = time.monotonic()
+    entry = _entries.get(auth_id)
+    if entry is not None and now - entry[0] < TTL_SECONDS:
+        _entries.move_to_end(auth_id)
+        return entry[1]
+    raw = await User.get_pymongo_collection().find_one({"authId": auth_id}, {"_id": 1})
+    if raw is None:
+        _entries.pop(auth_id, None)
+        return None
+    _entries[auth_id] = (now, raw["_id"])
+    _entries.move_to_end(auth_id)
+    while len(_entries) > MAX_ENTRIES:
+        _entries.popitem(last=False)
+    account_id: ObjectId = raw["_id"]
+    return account_id
+
+
+def forget_account(auth_id: str) -> None:
+    """Drop what this process remembers of `auth_id` (its account was erased)."""
+    _entries.pop(auth_id, None)
