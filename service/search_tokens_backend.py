@@ -41,6 +41,7 @@ from service.search_backend import (
 from service.search_fields import (
     EXACT_MARK,
     FACET_FIELDS,
+    KEY_SPACE,
     is_available,
     key_at,
     key_position,
@@ -54,13 +55,20 @@ from service.search_query import (
     typo_words,
     word_clauses,
 )
-from service.search_windows import LevelCounts, level_counts
+from service.search_windows import (
+    LevelCounts,
+    level_counts,
+    remember_density,
+    remembered_density,
+)
 from service.typos import within_one_edit
 
 Predicate = Callable[[set[str], MongoDocument], bool]
 
 FIRST_CHUNK = 16
 MAX_CHUNK = 512
+FIRST_BUDGET_CAP = 64
+"""A walk's first window never expects more than this many chunks of profiles."""
 WINDOW_GROWTH = 8
 """At most how much wider the next `rankKey` window of a walk is after a short one."""
 MAX_READ_PER_PAGE = 5000
@@ -109,9 +117,11 @@ class _Postings:
     `rankKey`, in `rankKey` order, read from the database a chunk at a time.
 
     Each read asks for one window of `rankKey` expected to hold `budget` listed profiles
-    of the collection (`service.search_windows`): at first twice a chunk, so a window
-    stays small even when every profile holds the token; wider while windows come back
-    short; after a full read, as wide as the density it showed asks for. A server that
+    of the collection (`service.search_windows`): at first about one and a half chunks
+    of postings at the token's density as an earlier walk in this process saw it (every
+    profile holding it when none did, and never more than `FIRST_BUDGET_CAP` chunks of
+    profiles); wider while windows come back short; after a full read, as wide as the
+    density it showed asks for. A server that
     sorts every match in memory then reads about what one page needs, not every posting
     after the cursor; in index order (mongod) a window costs one more bound.
     """
@@ -133,7 +143,13 @@ class _Postings:
         self.buffer: list[MongoDocument] = []
         self.exhausted = False
         self.chunk = min(max(chunk, FIRST_CHUNK), MAX_CHUNK)
-        self.budget = 2.0 * self.chunk
+        density = remembered_density(collection, token)
+        if density >= 1.0:
+            self.budget = 2.0 * self.chunk
+        else:
+            self.budget = min(1.5 * self.chunk / density, FIRST_BUDGET_CAP * self.chunk)
+        self.found = 0
+        self.covered = 0.0
 
     async def head(self) -> MongoDocument | None:
         while not self.buffer and not self.exhausted:
@@ -158,6 +174,13 @@ class _Postings:
         found = await self.collection.find(query).sort("rankKey", 1).limit(self.chunk).to_list()
         self.stats.documents_read += len(found)
         self.buffer = found
+        self.found += len(found)
+        if len(found) == self.chunk:
+            read_to = key_position(found[-1]["rankKey"]) + 1
+        else:
+            read_to = KEY_SPACE if upper is None or high is None else high
+        self.covered += self.counts.mass(low, read_to)
+        remember_density(self.collection, self.token, self.found, self.covered)
         if len(found) == self.chunk:  # full: the next window follows this one's density
             last = found[-1]["rankKey"]
             covered = max(self.counts.mass(low, key_position(last) + 1), 1.0)

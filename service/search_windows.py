@@ -14,6 +14,7 @@ costs speed, never results (windows are contiguous whatever their size).
 import asyncio
 import math
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -61,6 +62,33 @@ class LevelCounts:
 
 
 _cache: dict[tuple[str, str], tuple[float, LevelCounts]] = {}
+
+DENSITY_SECONDS = 300.0
+DENSITY_ENTRIES = 10_000
+_densities: OrderedDict[tuple[str, str, str | None], tuple[float, float]] = OrderedDict()
+
+
+def remembered_density(collection: AsyncCollection[MongoDocument], token: str | None) -> float:
+    """The share of listed profiles holding `token` that an earlier walk saw in this
+    process (1.0 when none did: the cautious guess)."""
+    key = (collection.database.name, collection.name, token)
+    entry = _densities.get(key)
+    if entry is None or time.monotonic() - entry[0] >= DENSITY_SECONDS:
+        return 1.0
+    return entry[1]
+
+
+def remember_density(
+    collection: AsyncCollection[MongoDocument], token: str | None, found: int, covered: float
+) -> None:
+    """Record what a walk saw: `found` postings where `covered` listed profiles lie."""
+    if covered <= 0:
+        return
+    key = (collection.database.name, collection.name, token)
+    _densities[key] = (time.monotonic(), min(1.0, max(found, 1) / covered))
+    _densities.move_to_end(key)
+    while len(_densities) > DENSITY_ENTRIES:
+        _densities.popitem(last=False)
 
 
 async def _sample_level(collection: AsyncCollection[MongoDocument], level: int, width: int) -> int:

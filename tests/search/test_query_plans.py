@@ -133,3 +133,18 @@ async def test_windows_follow_the_index_order_exactly_once(database: Database) -
             break
         query = SearchQuery(kinds=("dancer",), limit=37, cursor=result.next_cursor)
     assert seen == expected
+
+
+async def test_a_walk_remembers_how_dense_its_token_is(database: Database) -> None:
+    """The first walk of a rare token widens window by window; the next one of the same
+    token starts as wide as the density the first saw, with the same results."""
+    await seed_generated(database, 1000)
+    query = SearchQuery(kinds=("dancer",), filters=SearchFilters(locations=("Boston, MA",)))
+    codec = CursorCodec(b"d")
+    first = await search_profiles(Caller("reader"), query, codec, TokensBackend())
+    second = await search_profiles(Caller("reader"), query, codec, TokensBackend())
+    assert second.items == first.items and len(first.items) > 0
+    assert len(second.stats.queries) < len(first.stats.queries), (
+        len(first.stats.queries),
+        len(second.stats.queries),
+    )
