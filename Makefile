@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: install dev run test lint format lock clean
+.PHONY: install dev run test lint format lock clean bench
 
 ## install: .venv from the locked runtime dependencies, with the `profiles` command in it
 install: $(VENV)/.installed
@@ -28,6 +28,13 @@ run: install
 ## test: the whole suite against a real MongoDB wire-protocol server
 test: dev
 	$(BIN)/pytest
+
+## bench: every benchmark at its default (small) size, a few minutes; each prints its ratio last
+bench: dev
+	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.layout
+	$(BIN)/python -m bench.migration
+	$(BIN)/python -m bench.search --sizes 1000 10000
 
 ## lint: ruff (lint and format check) and mypy
 lint: dev

@@ -74,7 +74,7 @@ def token_class(previous_secret: str | None, leeway_seconds: float) -> type[Veri
     return cast(type[VerifiedToken], type("ConfiguredToken", (VerifiedToken,), attributes))
 
 
-def caller_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Caller:
+async def caller_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Caller:
     """The caller a verified token names: `sub`, `roles`, and optional profile claims."""
     roles = token.extras.get("roles") or []
     if isinstance(roles, str):

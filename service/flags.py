@@ -137,6 +137,27 @@ def _check_patch(patch: Mapping[str, Any]) -> None:
         )
 
 
+def _check_combination(current: Flags, patch: Mapping[str, Any]) -> None:
+    """Refuse flags under which a write would not show: dual write off while some reads
+    still come from the legacy fields (which then stop changing)."""
+    defaults = Flags()
+    merged = {
+        key: getattr(defaults, key) if patch[key] is None else patch[key]
+        for key in SETTABLE
+        if key in patch
+    }
+    dual_write = merged.get("dualWrite", current.dualWrite)
+    source = merged.get("readSource", current.readSource)
+    percentage = merged.get("readPercentage", current.readPercentage)
+    if not dual_write and source == "legacy" and percentage < 100:
+        raise InvalidInput(
+            "dual write can be off only while every read comes from the profiles"
+            " (`readSource: profiles`, or `readPercentage: 100`): the legacy fields would"
+            " stop changing while reads still return them",
+            extra={"errors": [{"field": "dualWrite", "message": "reads still use legacy"}]},
+        )
+
+
 async def set_flags(caller: Caller, patch: Mapping[str, Any]) -> Flags:
     """Apply a JSON merge patch to the flags (admins only, else `Forbidden`) and return
     them as stored. `null` puts a flag back to its default; absent flags stay.
@@ -147,6 +168,7 @@ async def set_flags(caller: Caller, patch: Mapping[str, Any]) -> Flags:
     if not caller.is_admin:
         raise Forbidden("only admins may change the rollout flags")
     _check_patch(patch)
+    _check_combination(await _load(), patch)
     if patch:
         sets: dict[str, Any] = {"updatedAt": utc_now(), "updatedBy": caller.auth_id}
         unsets: dict[str, Any] = {}

@@ -146,7 +146,8 @@ async def test_with_dual_write_off_profile_writes_leave_the_user_alone(
     profile = (
         await client.post("/v1/me/onboarding", json={"profileType": "dancer"}, headers=auth("kira"))
     ).json()
-    assert (await set_flags(client, dualWrite=False))["dualWrite"] is False
+    flags = await set_flags(client, readSource="profiles", dualWrite=False)
+    assert flags["dualWrite"] is False
     before = await stored_user(db, legacy["_id"])
     for path, body in [
         (f"/v1/dancers/{profile['id']}", {"bio": "profiles only", "workLocation": ["Rome"]}),

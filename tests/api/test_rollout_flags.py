@@ -36,7 +36,7 @@ async def test_a_patch_merges_and_null_restores_the_default(
     changed = await set_flags(client, readAllowlist=["a", "b", "a"], readPercentage=10)
     assert (changed["readAllowlist"], changed["readPercentage"]) == (["a", "b"], 10)
     assert changed["updatedBy"] == "root" and changed["updatedAt"] is not None
-    changed = await set_flags(client, readPercentage=None, dualWrite=False)
+    changed = await set_flags(client, readPercentage=None, readSource="profiles", dualWrite=False)
     assert (changed["readAllowlist"], changed["readPercentage"], changed["dualWrite"]) == (
         ["a", "b"],
         0,
@@ -55,11 +55,23 @@ async def test_invalid_flag_changes_are_refused(client: Client) -> None:
         ({"dualWrite": "yes"}, "dualWrite"),
         ({"readAllowlist": "a,b"}, "readAllowlist"),
         ({"updatedBy": "me"}, "updatedBy"),
+        ({"dualWrite": False}, "dualWrite"),  # reads still on legacy would go stale
+        ({"dualWrite": False, "readPercentage": 99}, "dualWrite"),
     ]:
         response = await client.patch(FLAGS, json=body, headers=ADMIN)
         assert response.status_code == 422, body
         assert field in [error["field"] for error in response.json()["errors"]], response.text
-    assert (await client.get(FLAGS, headers=ADMIN)).json()["readPercentage"] == 0
+    stored = (await client.get(FLAGS, headers=ADMIN)).json()
+    assert (stored["readPercentage"], stored["dualWrite"]) == (0, True)
+
+
+async def test_dual_write_goes_off_only_with_every_read_on_profiles(client: Client) -> None:
+    assert (await client.patch(FLAGS, json={"readPercentage": 100}, headers=ADMIN)).is_success
+    off = await client.patch(FLAGS, json={"dualWrite": False}, headers=ADMIN)
+    assert off.status_code == 200 and off.json()["dualWrite"] is False
+    back = await client.patch(FLAGS, json={"readPercentage": None}, headers=ADMIN)
+    assert back.status_code == 422  # would send reads to legacy fields no longer written
+    assert (await client.get(FLAGS, headers=ADMIN)).json()["readPercentage"] == 100
 
 
 async def _write_as_old_release(
@@ -151,6 +163,7 @@ async def test_legacy_reads_only_apply_to_the_primary_profile_with_a_legacy_copy
     )
     assert (await _me(client, "kira"))["activeProfile"]["bio"] == "choreo bio"
 
-    await set_flags(client, dualWrite=False)  # a new account without legacy fields
+    # a new account without legacy fields
+    await set_flags(client, readSource="profiles", dualWrite=False)
     await onboard(client, "fresh", bio="fresh bio")
     assert (await _me(client, "fresh"))["activeProfile"]["bio"] == "fresh bio"

@@ -62,7 +62,9 @@ async def test_flags_are_cached_and_set_flags_clears_the_cache(
     collection = database.database[FLAGS_COLLECTION]
     assert (await get_flags()).dualWrite is True
     # another process changes them: this one keeps its copy for the cache time
-    await collection.update_one({"_id": ROLLOUT_ID}, {"$set": {"dualWrite": False}}, upsert=True)
+    await collection.update_one(
+        {"_id": ROLLOUT_ID}, {"$set": {"dualWrite": False, "readSource": "profiles"}}, upsert=True
+    )
     assert (await get_flags()).dualWrite is True
     changed = await set_flags(ADMIN, {"readPercentage": 30})
     assert (changed.dualWrite, changed.readPercentage) == (False, 30)
