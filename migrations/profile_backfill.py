@@ -20,6 +20,7 @@ from documents import Choreographer, Dancer
 from documents.profile_base import ProfileDocument
 from migrations import collections as names
 from migrations.context import Batch, Document, MigrationContext
+from migrations.counts import counts_by
 from migrations.errors import MigrationError
 from migrations.legacy_mapping import (
     Issue,
@@ -65,16 +66,9 @@ def loadable_fields(
 async def _counts(
     ctx: MigrationContext, batch: Batch, user_ids: list[ObjectId]
 ) -> dict[Any, tuple[int, int]]:
-    counts: dict[Any, list[int]] = {user_id: [0, 0] for user_id in user_ids}
-    for index, collection in enumerate((names.PROJECTS, names.TRAINING)):
-        pipeline: list[Document] = [
-            {"$match": {"userId": {"$in": user_ids}}},
-            {"$group": {"_id": "$userId", "n": {"$sum": 1}}},
-        ]
-        cursor = await ctx.db[collection].aggregate(pipeline, session=batch.session)
-        async for row in cursor:
-            counts[row["_id"]][index] = row["n"]
-    return {key: (value[0], value[1]) for key, value in counts.items()}
+    projects = await counts_by(ctx.db, names.PROJECTS, "userId", user_ids, batch.session)
+    training = await counts_by(ctx.db, names.TRAINING, "userId", user_ids, batch.session)
+    return {user_id: (projects[user_id], training[user_id]) for user_id in user_ids}
 
 
 def new_profile(

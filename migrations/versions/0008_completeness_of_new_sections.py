@@ -7,10 +7,13 @@ by it). Profiles whose values are already current are left alone; re-running cha
 nothing. `down` has nothing to undo: the previous release recomputes on its next write.
 """
 
+from collections import Counter
+
 from pymongo import UpdateOne
 
 from migrations import collections as names
 from migrations.context import Batch, Document, MigrationContext
+from migrations.counts import counts_by
 from service.completeness import compute_completeness
 from service.search_fields import rank_key
 
@@ -19,13 +22,8 @@ DESTRUCTIVE = False
 
 async def _counts(
     ctx: MigrationContext, collection: str, profile_ids: list[object], batch: Batch
-) -> dict[object, int]:
-    pipeline: list[Document] = [
-        {"$match": {"profileId": {"$in": profile_ids}}},
-        {"$group": {"_id": "$profileId", "n": {"$sum": 1}}},
-    ]
-    cursor = await ctx.db[collection].aggregate(pipeline, session=batch.session)
-    return {row["_id"]: row["n"] async for row in cursor}
+) -> Counter[object]:
+    return await counts_by(ctx.db, collection, "profileId", profile_ids, batch.session)
 
 
 async def up(ctx: MigrationContext) -> None:
