@@ -17,23 +17,29 @@ from documents import User
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 10_000
 
-_entries: OrderedDict[str, tuple[float, ObjectId]] = OrderedDict()
+# by database (one per test in the suite) and `authId`
+_entries: OrderedDict[tuple[str, str], tuple[float, ObjectId]] = OrderedDict()
+
+
+def _key(auth_id: str) -> tuple[str, str]:
+    return (User.get_pymongo_collection().database.name, auth_id)
 
 
 async def account_id_of(auth_id: str) -> ObjectId | None:
     """The `_id` of the account whose `authId` is `auth_id`, or None (not remembered:
     a subject that onboards next sees its own profiles at once)."""
     now = time.monotonic()
-    entry = _entries.get(auth_id)
+    key = _key(auth_id)
+    entry = _entries.get(key)
     if entry is not None and now - entry[0] < TTL_SECONDS:
-        _entries.move_to_end(auth_id)
+        _entries.move_to_end(key)
         return entry[1]
     raw = await User.get_pymongo_collection().find_one({"authId": auth_id}, {"_id": 1})
     if raw is None:
-        _entries.pop(auth_id, None)
+        _entries.pop(key, None)
         return None
-    _entries[auth_id] = (now, raw["_id"])
-    _entries.move_to_end(auth_id)
+    _entries[key] = (now, raw["_id"])
+    _entries.move_to_end(key)
     while len(_entries) > MAX_ENTRIES:
         _entries.popitem(last=False)
     account_id: ObjectId = raw["_id"]
@@ -42,4 +48,4 @@ async def account_id_of(auth_id: str) -> ObjectId | None:
 
 def forget_account(auth_id: str) -> None:
     """Drop what this process remembers of `auth_id` (its account was erased)."""
-    _entries.pop(auth_id, None)
+    _entries.pop(_key(auth_id), None)

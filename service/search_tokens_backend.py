@@ -121,9 +121,9 @@ class _Postings:
     of postings at the token's density as an earlier walk in this process saw it (every
     profile holding it when none did, and never more than `FIRST_BUDGET_CAP` chunks of
     profiles); wider while windows come back short; after a full read, as wide as the
-    density it showed asks for. A server that
-    sorts every match in memory then reads about what one page needs, not every posting
-    after the cursor; in index order (mongod) a window costs one more bound.
+    density it showed asks for. A server that sorts every match in memory then reads
+    about what one page needs, not every posting after the cursor; in index order
+    (mongod) a window costs one more bound.
     """
 
     def __init__(
