@@ -19,6 +19,21 @@ from pymongo.errors import PyMongoError
 from service.config import Settings
 from service.db import MongoDocument, create_client
 
+POLLING_MONITOR = "serverMonitoringMode=poll&heartbeatFrequencyMS=500"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The app's client polls the server every half second instead of streaming: after a
+    state-change error (not primary, shutting down) PyMongo waits for its monitor's next
+    look at the server, and the embedded server does not end a streaming `hello` early
+    as mongod does, so that wait was 10 s per fault. URI options, as an operator would
+    give them in `PROFILES_MONGODB_URL`."""
+    assert settings.mongodb_url
+    joiner = "&" if "?" in settings.mongodb_url else "/?"
+    url = settings.mongodb_url.rstrip("/") if joiner == "/?" else settings.mongodb_url
+    return settings.model_copy(update={"mongodb_url": f"{url}{joiner}{POLLING_MONITOR}"})
+
 
 @dataclass
 class FaultTally:
