@@ -147,7 +147,10 @@ class MigrationContext:
                         self.partial = True
                         return None
                 while len(pending) <= size and not exhausted:
-                    row = await anext(cursor, None)
+                    try:
+                        row = await anext(cursor, None)
+                    except ConnectionFailure as error:
+                        raise MigrationError(f"the database stopped answering: {error}") from error
                     if row is None:
                         exhausted = True
                     else:
