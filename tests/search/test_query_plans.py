@@ -120,25 +120,25 @@ async def test_a_page_reads_about_what_it_returns_not_every_match(database: Data
 
 
 async def test_windows_follow_the_index_order_exactly_once(database: Database) -> None:
-    generated = await seed_generated(database, 600)
+    generated = await seed_generated(database, 300)
     listed = sorted((d for d in generated["dancer"] if d["listed"]), key=lambda d: d["rankKey"])
     expected = [str(d["_id"]) for d in listed]
     codec = CursorCodec(b"w")
-    query = SearchQuery(kinds=("dancer",), limit=37)
+    query = SearchQuery(kinds=("dancer",), limit=23)
     seen: list[str] = []
     while True:
         result = await search_profiles(Caller("reader"), query, codec, TokensBackend())
         seen += [item["id"] for item in result.items]
         if result.next_cursor is None:
             break
-        query = SearchQuery(kinds=("dancer",), limit=37, cursor=result.next_cursor)
+        query = SearchQuery(kinds=("dancer",), limit=23, cursor=result.next_cursor)
     assert seen == expected
 
 
 async def test_a_walk_remembers_how_dense_its_token_is(database: Database) -> None:
     """The first walk of a rare token widens window by window; the next one of the same
     token starts as wide as the density the first saw, with the same results."""
-    await seed_generated(database, 1000)
+    await seed_generated(database, 600)
     query = SearchQuery(kinds=("dancer",), filters=SearchFilters(locations=("Boston, MA",)))
     codec = CursorCodec(b"d")
     first = await search_profiles(Caller("reader"), query, codec, TokensBackend())
