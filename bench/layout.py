@@ -62,18 +62,16 @@ printed apart. The last line: `new/legacy p50: city .., fetch .., prefix .. (goa
 
 import argparse
 import asyncio
-import contextlib
 import math
 import re
 import struct
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from random import Random
 from typing import Any
 
 import bson
@@ -91,7 +89,9 @@ from bench.search_data import (
     LAST_NAMES,
     REPRESENTATION,
     STYLES,
+    Draws,
 )
+from bench.server import embedded_server
 from documents.embedded import ProfileType
 from migrations.collections import PROFILE_COLLECTIONS, USER_REF_FIELDS
 from migrations.context import Batch, MigrationContext
@@ -101,7 +101,6 @@ from service.caller import Caller
 from service.cursor import CursorCodec
 from service.db import Database, connect
 from service.dual_write import search_pattern
-from service.embedded import EmbeddedDatabase
 from service.profiles import get_profile
 from service.search import search_profiles
 from service.search_fields import filter_token, filter_value, rank_key
@@ -166,41 +165,10 @@ def _say(line: str) -> None:
 # --- the legacy users -------------------------------------------------------------------
 
 
-def _cumulative_zipf(count: int, exponent: float) -> list[float]:
-    """Cumulative weights of ranks 1..count, rank k weighing 1 / k**exponent (as
-    `bench.search_data` draws its names, styles and cities)."""
-    total, weights = 0.0, []
-    for rank in range(1, count + 1):
-        total += 1 / rank**exponent
-        weights.append(total)
-    return weights
-
-
-class LegacyPeople:
+class LegacyPeople(Draws):
     """Legacy user documents drawn from `random.Random(seed)`: the same seed and count,
     the same users, ids included. Exactly `CHOREOGRAPHER_SHARE` of them (rounded down)
     are choreographers, spread evenly; the rest are dancers."""
-
-    def __init__(self, seed: int) -> None:
-        self.rng = Random(seed)
-        self.serial = 0
-        self._first = _cumulative_zipf(len(FIRST_NAMES), 0.5)
-        self._last = _cumulative_zipf(len(LAST_NAMES), 0.6)
-        self._styles = _cumulative_zipf(len(STYLES), 1.0)
-        self._cities = _cumulative_zipf(len(CITIES), 1.0)
-
-    def _pick(self, values: Sequence[str], weights: list[float]) -> str:
-        """One of `values`, by cumulative `weights`."""
-        return self.rng.choices(values, cum_weights=weights)[0]
-
-    def _distinct(self, values: Sequence[str], weights: list[float], count: int) -> list[str]:
-        """`count` different values, by cumulative `weights`."""
-        chosen: list[str] = []
-        while len(chosen) < count:
-            value = self._pick(values, weights)
-            if value not in chosen:
-                chosen.append(value)
-        return chosen
 
     def _profile_type(self) -> ProfileType:
         """Choreographer whenever `serial * share` passes a whole number."""
@@ -875,29 +843,6 @@ async def measure(url: str, how: str, users: int, rounds: int, seed: int) -> dic
         return report_latency(samples, rounds)
     finally:
         await database.close()
-
-
-@contextlib.contextmanager
-def embedded_server(root: Path, cache_size: str) -> Iterator[EmbeddedDatabase]:
-    """SecantusDB on 127.0.0.1 with its data in `root`, and a WiredTiger cache of
-    `cache_size` (through a `secantusd.toml` in the directory it starts from, as
-    `bench.search` does; `default`: the server's own)."""
-    server = EmbeddedDatabase(root / "data")
-    if cache_size == "default":
-        with server:
-            yield server
-        return
-    if not re.fullmatch(r"[1-9][0-9]*[KMG]", cache_size):
-        raise SystemExit(f"--cache-size: expected e.g. 512M or 4G, not {cache_size!r}")
-    config = root / "config"
-    config.mkdir()
-    (config / "secantusd.toml").write_text(f'[storage]\ncache_size = "{cache_size}"\n')
-    with contextlib.chdir(config):
-        server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def main() -> None:

@@ -26,13 +26,10 @@ minutes once about 15,000 of these profiles (and their multikey index entries) a
 
 import argparse
 import asyncio
-import contextlib
 import math
-import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -41,12 +38,12 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bench.search_data import load_profiles
+from bench.server import embedded_server
 from documents.embedded import ProfileType
 from migrations.runner import Runner, RunOptions
 from service.caller import Caller
 from service.cursor import CursorCodec
 from service.db import connect
-from service.embedded import EmbeddedDatabase
 from service.search import SearchResult, search_profiles
 from service.search_backend import ExecutedQuery
 from service.search_query import SearchFilters, SearchQuery
@@ -294,28 +291,6 @@ async def _bench_size(url: str, size: int, repeat: int) -> float:
         await client.close()
 
 
-@contextlib.contextmanager
-def _embedded(root: Path, cache_size: str) -> Iterator[EmbeddedDatabase]:
-    """The embedded server on `root / "data"`, with a WiredTiger cache of `cache_size`
-    (`default`: the server's own default)."""
-    server = EmbeddedDatabase(root / "data")
-    if cache_size == "default":
-        with server:
-            yield server
-        return
-    if not re.fullmatch(r"[1-9][0-9]*[KMG]", cache_size):
-        raise SystemExit(f"--cache-size: expected e.g. 512M or 8G, not {cache_size!r}")
-    config = root / "config"
-    config.mkdir()
-    (config / "secantusd.toml").write_text(f'[storage]\ncache_size = "{cache_size}"\n')
-    with contextlib.chdir(config):  # the server reads ./secantusd.toml as it starts
-        server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def main() -> None:
     """Run the benchmark: a report per size, then the selective p50 ratio."""
     parser = argparse.ArgumentParser(
@@ -334,7 +309,7 @@ def main() -> None:
     selective_p50: dict[int, float] = {}
     with (
         tempfile.TemporaryDirectory() as storage,
-        _embedded(Path(storage), args.cache_size) as server,
+        embedded_server(Path(storage), args.cache_size) as server,
     ):
         print(f"embedded server cache: {args.cache_size}", flush=True)
         for size in sizes:

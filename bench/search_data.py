@@ -228,8 +228,9 @@ def _zipf_weights(count: int, exponent: float) -> list[float]:
     return list(itertools.accumulate(1 / (rank**exponent) for rank in range(1, count + 1)))
 
 
-class ProfileGenerator:
-    """Draws profiles from `random.Random(seed)`: the same seed, the same profiles."""
+class Draws:
+    """Names, styles and cities drawn from `random.Random(seed)` with the skewed weights:
+    the same seed, the same draws."""
 
     def __init__(self, seed: int) -> None:
         self.rng = Random(seed)
@@ -240,15 +241,21 @@ class ProfileGenerator:
         self._cities = _zipf_weights(len(CITIES), 1.0)
 
     def _pick(self, values: Sequence[str], weights: list[float]) -> str:
+        """One of `values`, by cumulative `weights`."""
         return self.rng.choices(values, cum_weights=weights)[0]
 
     def _distinct(self, values: Sequence[str], weights: list[float], count: int) -> list[str]:
+        """`count` different values, by cumulative `weights`."""
         chosen: list[str] = []
         while len(chosen) < count:
             value = self._pick(values, weights)
             if value not in chosen:
                 chosen.append(value)
         return chosen
+
+
+class ProfileGenerator(Draws):
+    """Draws profiles from `random.Random(seed)`: the same seed, the same profiles."""
 
     def _object_id(self) -> ObjectId:
         return ObjectId(ID_TIME + self.rng.randbytes(8))
