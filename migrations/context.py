@@ -25,6 +25,7 @@ from pymongo.errors import ConnectionFailure
 from migrations import collections as names
 from migrations.errors import MigrationError
 from migrations.lock import MigrationLock, now
+from migrations.lookups import find_by_ids
 
 Document = dict[str, Any]
 WriteOp = Any  # a PyMongo bulk operation (InsertOne, UpdateOne, DeleteOne, ...)
@@ -39,6 +40,14 @@ class Batch:
     issues: list[Document] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
 
+    @property
+    def transactional(self) -> bool:
+        """Whether the batch runs in a transaction. In one, a write to a document changed
+        since the batch read it conflicts and the batch is retried from its reads, so a
+        write needs no condition repeating what the read checked; without one (a server
+        without transactions) it does."""
+        return self.session is not None
+
     def write(self, collection: str, operation: WriteOp, counter: str = "written") -> None:
         """Plan one write to `collection`, counted under `counter`."""
         self.writes.setdefault(collection, []).append(operation)
@@ -51,6 +60,21 @@ class Batch:
 
 
 Handler = Callable[[list[Document], Batch], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Which documents a script handles, decided from a few fields read with the ids."""
+
+    fields: tuple[str, ...]
+    decide: Callable[[Document], bool]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    query: Document
+    keep: Keep | None
+    projection: Document | None
 
 
 class MigrationContext:
@@ -81,7 +105,8 @@ class MigrationContext:
         self.progress = progress
         self.session = session
         self.stats: Counter[str] = Counter()
-        self.processed = 0
+        self.processed = 0  # documents handled (what `limit` counts)
+        self.passed_over = 0  # documents `keep` passed over
         self.total = 0
         self.partial = False
         self._dry_checkpoints: dict[str, Any] = {}
@@ -101,11 +126,18 @@ class MigrationContext:
         handler: Handler,
         *,
         final: bool = False,
+        keep: Keep | None = None,
+        projection: Document | None = None,
     ) -> None:
         """Run `handler` over every document of `collection` matching `query`, in batches,
         resuming after the checkpoint of `phase`. In the `final` phase of a script, the
         last batch, if nothing matches after it, also marks the script applied in its
         transaction.
+
+        `keep`, when given, names the fields it needs and decides from them (read with
+        the ids) whether a document is the script's at all; the others are passed over
+        without being read whole (counted as "passed over"). `projection` limits the
+        fields the handler gets.
 
         The ids come from one cursor, in `_id` order, opened once (a range on `_id` per
         batch would cost a collection scan each on a server that does not read ranges of
@@ -115,8 +147,9 @@ class MigrationContext:
         """
         last = await self._checkpoint(phase)
         self.total += await self.db[collection].count_documents(_after(query, last))
+        scope = _Scope(query, keep, projection)
         while True:
-            outcome = await self._stream(phase, collection, query, handler, last, final)
+            outcome = await self._stream(phase, collection, scope, handler, last, final)
             if outcome is None:
                 return
             last = outcome
@@ -125,7 +158,7 @@ class MigrationContext:
         self,
         phase: str,
         collection: str,
-        query: Document,
+        scope: _Scope,
         handler: Handler,
         last: Any,
         final: bool,
@@ -133,8 +166,9 @@ class MigrationContext:
         """Batches over one cursor of ids after `last`; returns the last id handled when
         more matching documents appeared after the cursor ended (read them too), else
         None."""
+        fields = {"_id": 1, **dict.fromkeys(scope.keep.fields if scope.keep else (), 1)}
         cursor = self.db[collection].find(
-            _after(query, last), {"_id": 1}, sort=[("_id", 1)], batch_size=self.batch_size
+            _after(scope.query, last), fields, sort=[("_id", 1)], batch_size=self.batch_size
         )
         pending: list[Any] = []
         exhausted = False
@@ -153,14 +187,17 @@ class MigrationContext:
                         raise MigrationError(f"the database stopped answering: {error}") from error
                     if row is None:
                         exhausted = True
-                    else:
+                    elif scope.keep is None or scope.keep.decide(row):
                         pending.append(row["_id"])
+                    else:
+                        self.passed_over += 1
+                        self.stats["passed over"] += 1
                 if not pending:
                     return None
                 ids, pending = pending[:size], pending[size:]
                 closing = final and exhausted and not pending and self.limit is None
                 count, more_after = await self._run_batch(
-                    phase, collection, query, handler, ids, closing
+                    phase, collection, scope, handler, ids, closing
                 )
                 self.processed += count
                 self._report(phase)
@@ -173,7 +210,7 @@ class MigrationContext:
         self,
         phase: str,
         collection: str,
-        query: Document,
+        scope: _Scope,
         handler: Handler,
         ids: list[Any],
         closing: bool,
@@ -182,11 +219,13 @@ class MigrationContext:
         the closing batch, whether matching documents appeared after it."""
 
         async def work(session: AsyncClientSession | None) -> tuple[int, bool, Counter[str]]:
-            docs = (
-                await self.db[collection]
-                .find(_among(query, ids), session=session)
-                .sort("_id", 1)
-                .to_list()
+            docs = await find_by_ids(
+                self.db,
+                collection,
+                ids,
+                scope.query,
+                projection=scope.projection,
+                session=session,
             )
             batch = Batch(session=session)
             if docs:
@@ -194,7 +233,7 @@ class MigrationContext:
             batch.counts["read"] += len(docs)
             more_after = closing and bool(
                 await self.db[collection].find_one(
-                    _after(query, ids[-1]), {"_id": 1}, session=session
+                    _after(scope.query, ids[-1]), {"_id": 1}, session=session
                 )
             )
             if not self.dry_run:
@@ -229,8 +268,8 @@ class MigrationContext:
     ) -> None:
         if self.lock is not None:
             await self.lock.fence(session)
-        for collection, operations in batch.writes.items():
-            await self.db[collection].bulk_write(operations, ordered=True, session=session)
+        # the issues first: without a transaction, a run killed between these writes and
+        # re-run finds the profile made and would not plan its issues again
         if batch.issues:
             await self.db[names.ISSUES].bulk_write(
                 [
@@ -243,6 +282,8 @@ class MigrationContext:
                 ],
                 session=session,
             )
+        for collection, operations in batch.writes.items():
+            await self.db[collection].bulk_write(operations, ordered=True, session=session)
         counts = {f"stats.{key}": value for key, value in batch.counts.items()}
         await self.db[names.STATE].update_one(
             {"_id": self.version},
@@ -262,11 +303,12 @@ class MigrationContext:
         if not self.progress:
             return
         elapsed = max(time.monotonic() - self._started, 1e-6)
-        rate = self.processed / elapsed
-        left = max(self.total - self.processed, 0)
+        seen = self.processed + self.passed_over
+        rate = seen / elapsed
+        left = max(self.total - seen, 0)
         eta = left / rate if rate else 0.0
         sys.stderr.write(
-            f"\r  {self.version:04d} {phase}: {self.processed}/{self.total}"
+            f"\r  {self.version:04d} {phase}: {seen}/{self.total}"
             f" ({rate:,.0f} docs/s, ETA {eta:,.0f}s)   "
         )
         sys.stderr.flush()
@@ -279,13 +321,6 @@ def _after(query: Document, last: Any) -> Document:
     if "_id" in query:
         return {"$and": [query, {"_id": {"$gt": last}}]}
     return {**query, "_id": {"$gt": last}}
-
-
-def _among(query: Document, ids: list[Any]) -> Document:
-    """`query`, and `_id` one of `ids`."""
-    if "_id" in query:
-        return {"$and": [query, {"_id": {"$in": ids}}]}
-    return {**query, "_id": {"$in": ids}}
 
 
 def server_has_transactions(hello: Document) -> bool:

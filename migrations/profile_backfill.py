@@ -4,9 +4,11 @@ For each legacy user whose `profileType` normalises to the script's type and who
 profile of that type yet: a profile with every legacy value copied or normalised under
 LEGACY.md (primary, active, listed when the user finished onboarding), its derived
 fields, and the user's references. Values that cannot be mapped, or that the profile
-model cannot hold, go to the issues collection. Writes are idempotent (an upsert keyed on
-`userId`) and made in the batch's transaction after reading the users in it, so a user
-changed concurrently by the service conflicts and the batch is retried.
+model cannot hold, go to the issues collection. Writes are made in the batch's
+transaction after reading the users in it and their profiles, so a user or profile
+written concurrently by the service conflicts and the batch is retried (a profile is then
+found and left alone); without transactions the profile is an upsert keyed on `userId`,
+idempotent on its own.
 """
 
 from functools import cache
@@ -14,12 +16,12 @@ from typing import Any
 
 from bson import ObjectId
 from pydantic import TypeAdapter, ValidationError
-from pymongo import DeleteOne, UpdateOne
+from pymongo import DeleteOne, InsertOne, UpdateOne
 
 from documents import Choreographer, Dancer
 from documents.profile_base import ProfileDocument
 from migrations import collections as names
-from migrations.context import Batch, Document, MigrationContext
+from migrations.context import Batch, Document, Keep, MigrationContext
 from migrations.counts import counts_by
 from migrations.errors import MigrationError
 from migrations.legacy_mapping import (
@@ -30,6 +32,7 @@ from migrations.legacy_mapping import (
     map_legacy_profile,
     normalise_profile_type,
 )
+from migrations.lookups import find_in
 from service.completeness import compute_completeness
 from service.search_fields import search_fields
 
@@ -111,17 +114,19 @@ async def backfill_profiles(ctx: MigrationContext, profile_type: ProfileType) ->
 
     async def handle(users: list[Document], batch: Batch) -> None:
         ids = [user["_id"] for user in users]
+        fields = {"userId": 1, "isActive": 1, "isPrimary": 1}
         have = {
             p["userId"]: p
-            async for p in ctx.db[collection].find(
-                {"userId": {"$in": ids}}, {"userId": 1, "isActive": 1}, session=batch.session
+            async for p in find_in(
+                ctx.db, collection, "userId", ids, projection=fields, session=batch.session
             )
         }
         have_other = {
             p["userId"]
-            async for p in ctx.db[other].find(
-                {"userId": {"$in": ids}, "isPrimary": True}, {"userId": 1}, session=batch.session
+            async for p in find_in(
+                ctx.db, other, "userId", ids, projection=fields, session=batch.session
             )
+            if p.get("isPrimary") is True
         }
         counts = await _counts(ctx, batch, ids)
         for user in users:
@@ -162,14 +167,29 @@ async def backfill_profiles(ctx: MigrationContext, profile_type: ProfileType) ->
                 sets["activeProfileType"] = profile_type
             batch.write(
                 collection,
-                UpdateOne({"userId": user["_id"]}, {"$setOnInsert": profile}, upsert=True),
+                InsertOne(profile)
+                if batch.transactional
+                else UpdateOne({"userId": user["_id"]}, {"$setOnInsert": profile}, upsert=True),
                 "profiles created",
             )
             batch.write(
                 names.USERS, UpdateOne({"_id": user["_id"]}, {"$set": sets}), "users referenced"
             )
 
-    await ctx.batches("users", names.USERS, {"profileType": {"$exists": True}}, handle, final=True)
+    def ours(user: Document) -> bool:
+        """The users of this type, and (for the dancer script, which records them) those of
+        no recognised type."""
+        normalised = normalise_profile_type(user.get("profileType"))
+        return normalised == profile_type or (normalised is None and profile_type == "dancer")
+
+    await ctx.batches(
+        "users",
+        names.USERS,
+        {"profileType": {"$exists": True}},
+        handle,
+        final=True,
+        keep=Keep(("profileType",), ours),
+    )
 
 
 async def remove_backfilled_profiles(ctx: MigrationContext, profile_type: ProfileType) -> None:

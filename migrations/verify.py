@@ -15,12 +15,14 @@ from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations import collections as names
+from migrations.counts import counts_by
 from migrations.legacy_mapping import (
     PROFILE_FIELDS,
     legacy_updated_at,
     map_legacy_profile,
     normalise_profile_type,
 )
+from migrations.lookups import find_in
 from migrations.values import same_value
 
 Document = dict[str, Any]
@@ -44,22 +46,25 @@ class Mismatch:
 
 
 async def _legacy_users(db: AsyncDatabase[Document]) -> AsyncIterator[list[Document]]:
-    last: ObjectId | None = None
-    while True:
-        query: Document = {"profileType": {"$exists": True}}
-        if last is not None:
-            query["_id"] = {"$gt": last}
-        batch = await db[names.USERS].find(query).sort("_id", 1).limit(BATCH).to_list()
-        if not batch:
-            return
-        last = batch[-1]["_id"]
+    """The users with a legacy `profileType`, `BATCH` at a time, from one cursor in `_id`
+    order (a range on `_id` per batch is a collection scan on the embedded server)."""
+    batch: list[Document] = []
+    cursor = db[names.USERS].find(
+        {"profileType": {"$exists": True}}, sort=[("_id", 1)], batch_size=BATCH
+    )
+    async for user in cursor:
+        batch.append(user)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
         yield batch
 
 
 async def _recorded_issues(
     db: AsyncDatabase[Document], user_ids: list[ObjectId]
 ) -> set[tuple[Any, ...]]:
-    found = db[names.ISSUES].find({"userId": {"$in": user_ids}})
+    found = find_in(db, names.ISSUES, "userId", user_ids)
     return {
         (issue["userId"], issue["field"], issue["rule"], repr(issue.get("raw")))
         async for issue in found
@@ -74,7 +79,7 @@ async def find_mismatches(db: AsyncDatabase[Document]) -> list[Mismatch]:
         recorded = await _recorded_issues(db, ids)
         profiles: dict[tuple[str, ObjectId], Document] = {}
         for profile_type, collection in names.PROFILE_COLLECTIONS.items():
-            async for profile in db[collection].find({"userId": {"$in": ids}}):
+            async for profile in find_in(db, collection, "userId", ids):
                 profiles[(profile_type, profile["userId"])] = profile
         for user in users:
             mismatches.extend(_compare_user(user, profiles, recorded))
@@ -158,7 +163,13 @@ async def repair(db: AsyncDatabase[Document], mismatches: list[Mismatch]) -> lis
             continue
         if legacy_newer:
             merged = {**profile, **{f: expected.get(f) for f in fields}}
-            score = compute_completeness(profile_type, merged).score
+            records = [
+                (await counts_by(db, name, "profileId", [profile["_id"]], None))[profile["_id"]]
+                for name in (names.PROJECTS, names.TRAINING)
+            ]
+            score = compute_completeness(
+                profile_type, merged, project_count=records[0], training_count=records[1]
+            ).score
             await collection.update_one(
                 {"_id": profile["_id"]},
                 {

@@ -10,6 +10,7 @@ from pymongo import MongoClient
 from pymongo.database import Database
 
 from service.cli import main
+from service.completeness import compute_completeness
 from service.config import Settings
 from tests.fixtures import LEGACY_SMALL
 
@@ -54,7 +55,13 @@ def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[st
     capsys.readouterr()
     assert main(["migrate", "status"]) == 0
     partial = capsys.readouterr().out.splitlines()[1]
-    assert "partial" in partial and "40 of 262" in partial
+    assert "partial" in partial and partial.endswith(" of 262")
+    seen = int(partial.split()[-3])  # the 40 handled, and the choreographers passed over
+    handled = sync_db.dancers.count_documents({}) + sync_db.migration_issues.count_documents(
+        {"rule": "profile-type-unrecognised"}
+    )
+    assert handled <= 40 < seen < 262
+    assert sync_db.dancers.count_documents({}) > 30
 
     assert main(["migrate", "up"]) == 0
     assert sync_db.dancers.count_documents({}) == 228
@@ -67,8 +74,12 @@ def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[st
     assert out[-1] == "1 mismatches" and "displayName" in out[0]
 
     later = datetime.now(UTC) + timedelta(seconds=5)
+    with_records = sync_db.choreographers.find_one(
+        {"_id": {"$in": sync_db.projects.distinct("profileId")}}
+    )
+    assert with_records is not None
     sync_db.users.update_one(
-        {"profileType": "choreographer"}, {"$set": {"bio": "Newer", "updatedAt": later}}
+        {"_id": with_records["userId"]}, {"$set": {"bio": "Newer", "updatedAt": later}}
     )
     assert main(["migrate", "verify", "--repair"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -77,6 +88,16 @@ def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[st
     assert any("bio: profile <- legacy" in line for line in out)
     assert sync_db.users.count_documents({"displayName": "Old Release"}) == 0
     assert sync_db.choreographers.count_documents({"bio": "Newer", "version": 2}) == 1
+    repaired = sync_db.choreographers.find_one({"_id": with_records["_id"]})
+    assert repaired is not None
+    counts = [
+        sync_db[name].count_documents({"profileId": repaired["_id"]})
+        for name in ("projects", "training")
+    ]
+    expected = compute_completeness(
+        "choreographer", repaired, project_count=counts[0], training_count=counts[1]
+    ).score
+    assert counts[0] > 0 and repaired["completeness"] == expected
 
     assert main(["migrate", "down", "--to", "0"]) == 1  # the repair changed a profile
     assert main(["migrate", "down", "--to", "0", "--force"]) == 0
