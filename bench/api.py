@@ -103,6 +103,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bench.load import Account, _percentile, children_of, seed, start_service, wait_ready
 from migrations.legacy_mapping import PROFILE_FIELDS
 from service.embedded import free_port
+from service.profile_store import DISPLAY_PROJECTION
 from service.tokens import ALGORITHM, issue_token
 
 T = TypeVar("T")
@@ -312,8 +313,11 @@ class BareApp:
         return user["_id"]
 
     async def get_profile(self, sub: str, profile_id: ObjectId) -> Reply:
-        """find the profile; the full view when it is the caller's (remembered id)."""
-        profile = await self.db[PROFILE_COLLECTION].find_one({"_id": profile_id})
+        """find the profile (as shown: no search tokens); the full view when it is the
+        caller's (remembered id)."""
+        profile = await self.db[PROFILE_COLLECTION].find_one(
+            {"_id": profile_id}, DISPLAY_PROJECTION
+        )
         if profile is None:
             return Reply(404, {"detail": "no such profile"})
         full = await self.account_id(sub) == profile["userId"]

@@ -47,7 +47,8 @@ Timing: a warm-up, then `--rounds` rounds; a round runs every input of every que
 every side, the order of the sides rotating per round so that noise (another benchmark
 on the machine) hits them alike. Per question: p50 and p95 per side and new/legacy p50.
 A third side, "new query only", times the single natural query on the new collections
-(`{listed: true, searchTokens: <token>}` sorted by `rankKey`, or `find_one({_id})`),
+(`{listed: true, searchTokens: <token>}` sorted by `rankKey`, or `find_one({_id})`
+without the search tokens, as the service reads a profile to show it),
 without the service around it: it separates the layout from the service's own cost; it
 is not part of the goal. Per question and side, `explain` (`executionStats`) of every
 query sent gives the keys and documents the server examined. SecantusDB executes an
@@ -101,6 +102,7 @@ from service.caller import Caller
 from service.cursor import CursorCodec
 from service.db import Database, connect
 from service.dual_write import search_pattern
+from service.profile_store import DISPLAY_PROJECTION
 from service.profiles import get_profile
 from service.search import search_profiles
 from service.search_fields import filter_token, filter_value, rank_key
@@ -589,7 +591,9 @@ def city_case(db: AsyncDatabase[MongoDocument], city: str) -> Case:
 def fetch_case(db: AsyncDatabase[MongoDocument], person: Person) -> Case:
     """Question b for one choreographer."""
     legacy = Find("users", {"_id": person.user_id}, limit=1)
-    bare = Find("choreographers", {"_id": person.profile_id}, limit=1)
+    bare = Find(
+        "choreographers", {"_id": person.profile_id}, limit=1, projection=DISPLAY_PROJECTION
+    )
 
     async def new() -> object:
         return await get_profile(CALLER, CHOREOGRAPHER, str(person.profile_id))

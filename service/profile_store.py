@@ -68,6 +68,21 @@ async def load_profile(
     return as_profile(kind, raw)
 
 
+DISPLAY_PROJECTION: MongoDocument = {"searchTokens": 0}
+"""What a read for display leaves out: the search tokens, half of a profile's size, which
+no view shows (`service.visibility.INTERNAL_FIELDS`)."""
+
+
+async def load_profile_for_display(kind: ProfileKind, profile_id: str) -> ProfileDocument:
+    """The profile of `kind` with this id without its search tokens, or `NotFound`; only
+    to be shown, never written back (its `searchTokens` are empty)."""
+    oid = parse_object_id(profile_id, kind.name)
+    raw = await kind.document.get_pymongo_collection().find_one({"_id": oid}, DISPLAY_PROJECTION)
+    if raw is None:
+        raise NotFound(f"no {kind.name} profile with id {profile_id!r}")
+    return as_profile(kind, raw)
+
+
 async def find_profile_of_user(
     kind: ProfileKind, user_id: ObjectId, session: Session | None = None
 ) -> ProfileDocument | None:

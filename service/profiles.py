@@ -17,6 +17,7 @@ from service.profile_store import (
     check_if_match,
     find_profile_of_user,
     load_profile,
+    load_profile_for_display,
     owner_auth_id,
     write_profile_changes,
 )
@@ -46,7 +47,7 @@ async def sees_full_view(caller: Caller, profile: ProfileDocument) -> bool:
 
 async def get_profile(caller: Caller, profile_type: ProfileType, profile_id: str) -> ProfileResult:
     """One profile: the full view for its owner and admins, the public view for others."""
-    profile = await load_profile(kind_of(profile_type), profile_id)
+    profile = await load_profile_for_display(kind_of(profile_type), profile_id)
     full = await sees_full_view(caller, profile)
     return ProfileResult(profile_view(profile, full=full), profile.version)
 
