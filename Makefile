@@ -25,9 +25,10 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.lock
 run: install
 	$(BIN)/profiles serve
 
-## test: the whole suite against a real MongoDB wire-protocol server
+## test: the whole suite against a real MongoDB wire-protocol server, one worker per core
+## (at most 4; each worker starts its own embedded server)
 test: dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4
 
 ## bench: every benchmark at its default (small) size, a few minutes; each prints its ratio last
 bench: dev

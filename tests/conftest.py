@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -20,6 +21,7 @@ from migrations.runner import Runner, RunOptions
 from service.config import Settings
 from service.db import Database, MongoDocument, connect
 from service.embedded import EmbeddedDatabase
+from tests.fault_tally import TALLY
 from tests.helpers import TEST_SECRET
 
 
@@ -82,3 +84,24 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
     """An HTTP client running the app in this test's event loop."""
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a worker of `pytest -n`: hand the fault tally to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fault_tally"] = TALLY.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """In the controller of `pytest -n`: add a finished worker's fault tally."""
+    tally = getattr(node, "workeroutput", {}).get("fault_tally")
+    if tally:
+        TALLY.add(tally)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fault tally after a run that injected faults."""
+    if TALLY.failpoints:
+        terminalreporter.write_line(TALLY.line())

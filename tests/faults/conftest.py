@@ -8,7 +8,6 @@ same server.
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from pymongo.errors import PyMongoError
 
 from service.config import Settings
 from service.db import MongoDocument, create_client
+from tests.fault_tally import TALLY
 
 POLLING_MONITOR = "serverMonitoringMode=poll&heartbeatFrequencyMS=500"
 
@@ -34,23 +34,6 @@ def settings(settings: Settings) -> Settings:
     url = settings.mongodb_url.rstrip("/") if joiner == "/?" else settings.mongodb_url
     return settings.model_copy(update={"mongodb_url": f"{url}{joiner}{POLLING_MONITOR}"})
 
-
-@dataclass
-class FaultTally:
-    """Faults armed (the `times` of each failpoint) and fired (armed minus unused)."""
-
-    armed: int = 0
-    fired: int = 0
-    failpoints: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
-    outcomes: dict[int, int] = field(default_factory=dict)
-
-    def saw(self, status: int) -> None:
-        """Count the HTTP status a call under a fault ended with."""
-        self.outcomes[status] = self.outcomes.get(status, 0) + 1
-
-
-TALLY = FaultTally()
 
 PROBE = "fault_probe"
 
@@ -148,13 +131,3 @@ async def legacy_db(settings: Settings) -> AsyncIterator[AsyncDatabase[MongoDocu
     finally:
         await client.drop_database(settings.db_name)
         await client.close()
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if TALLY.failpoints:
-        kinds = ", ".join(f"{kind}: {n}" for kind, n in sorted(TALLY.by_kind.items()))
-        terminalreporter.write_line(
-            f"fault injection: {TALLY.failpoints} failpoints, {TALLY.armed} faults armed,"
-            f" {TALLY.fired} fired ({kinds}); calls under faults by status:"
-            f" {dict(sorted(TALLY.outcomes.items()))}"
-        )

@@ -13,7 +13,8 @@ from migrations.verify import find_mismatches
 from service.config import Settings
 from service.db import MongoDocument
 from tests.api.dual_write_helpers import insert_legacy_user, set_flags
-from tests.faults.conftest import TALLY, Faults
+from tests.fault_tally import TALLY
+from tests.faults.conftest import Faults
 from tests.helpers import Client, auth, onboard
 
 # (commands, failpoint data): network drops, write conflicts, server-side time limits,
