@@ -34,7 +34,8 @@ a. city: listed choreographers working in a city, first page of 20. Legacy:
 b. fetch: one choreographer by id. Legacy: `users.find_one({_id})`. New: the service's
    read of one profile, `service.profiles.get_profile` (the profile by `_id`, the
    caller's account id to decide the view, remembered per process, the model and the
-   public view), as a caller who is not the owner.
+   public view), as a caller with an account who is not the owner (a caller with no
+   account at all is looked up on every read: one more query).
 c. prefix: choreographers whose name starts with a prefix, first page of 20. Legacy: the
    old app's anchored case-insensitive match on the lower-case `searchPattern` (which
    starts with the display name): the prefix lower-cased, as the range `[p, p + 1)` that
@@ -826,6 +827,9 @@ async def measure(url: str, how: str, users: int, rounds: int, seed: int) -> dic
         await database.client.drop_database(DB_NAME)
         _say(f"loading {users:,} legacy users (seed {seed})")
         build = await BUILDS[how](db, users, seed)
+        # the reader: an account that owns none of the profiles read (an account is
+        # remembered for a minute; a caller with none is looked up on every read)
+        await db["users"].insert_one({"_id": ObjectId(), "authId": CALLER.auth_id})
         report_build(build)
         await report_indexes(db)
         await report_sizes(db)
