@@ -35,7 +35,7 @@ bench: dev
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.layout
 	$(BIN)/python -m bench.migration
-	$(BIN)/python -m bench.search --sizes 1000 10000
+	$(BIN)/python -m bench.search --sizes 2000 20000
 
 ## lint: ruff (lint and format check) and mypy
 lint: dev
