@@ -105,6 +105,7 @@ from migrations.legacy_mapping import PROFILE_FIELDS
 from service.embedded import free_port
 from service.profile_store import DISPLAY_PROJECTION
 from service.tokens import ALGORITHM, issue_token
+from service.visibility import INTERNAL_FIELDS, public_view
 
 T = TypeVar("T")
 Document = dict[str, Any]
@@ -117,12 +118,6 @@ OPERATIONS = ("get", "patch", "search")
 QUERIES = ("ki", "mar", "novak", "berlin")
 """The search words, in turn: a prefix, a prefix, a surname, a city (see bench.load)."""
 PROFILE_COLLECTION = "dancers"
-INTERNAL_FIELDS = frozenset({"_id", "searchTokens", "rankKey", "revision_id"})
-PRIVATE_FIELDS = frozenset({"sagAftraId", "sizing"})
-PRIVATE_NESTED = {
-    "attributes": frozenset({"birthYear"}),
-    "representation": frozenset({"agentName", "email", "phone"}),
-}
 LEGACY_FIELDS = frozenset(PROFILE_FIELDS["dancer"])
 FLAGS_CACHE_SECONDS = 2.0
 ACCOUNT_ID_SECONDS = 60.0
@@ -159,15 +154,7 @@ def profile_view(document: Mapping[str, Any], *, full: bool) -> Document:
     for others than the owner no private fields."""
     view: Document = {"id": document["_id"], "profileType": "dancer"}
     view.update((k, v) for k, v in document.items() if k not in INTERNAL_FIELDS)
-    if full:
-        return view
-    for name in PRIVATE_FIELDS:
-        view.pop(name, None)
-    for name, hidden in PRIVATE_NESTED.items():
-        nested = view.get(name)
-        if isinstance(nested, dict):
-            view[name] = {k: v for k, v in nested.items() if k not in hidden}
-    return view
+    return view if full else public_view(view)
 
 
 def legacy_sets(profile: Mapping[str, Any], legacy_type: Any) -> Document:

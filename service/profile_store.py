@@ -57,29 +57,26 @@ def parse_object_id(value: str, what: str) -> PydanticObjectId:
         raise NotFound(f"no {what} with id {value!r}") from error
 
 
-async def load_profile(
-    kind: ProfileKind, profile_id: str | ObjectId, session: Session | None = None
-) -> ProfileDocument:
-    """The profile of `kind` with this id, or `NotFound`."""
-    oid = parse_object_id(profile_id, kind.name) if isinstance(profile_id, str) else profile_id
-    raw = await kind.document.get_pymongo_collection().find_one({"_id": oid}, session=session)
-    if raw is None:
-        raise NotFound(f"no {kind.name} profile with id {str(profile_id)!r}")
-    return as_profile(kind, raw)
-
-
 DISPLAY_PROJECTION: MongoDocument = {"searchTokens": 0}
 """What a read for display leaves out: the search tokens, half of a profile's size, which
 no view shows (`service.visibility.INTERNAL_FIELDS`)."""
 
 
-async def load_profile_for_display(kind: ProfileKind, profile_id: str) -> ProfileDocument:
-    """The profile of `kind` with this id without its search tokens, or `NotFound`; only
-    to be shown, never written back (its `searchTokens` are empty)."""
-    oid = parse_object_id(profile_id, kind.name)
-    raw = await kind.document.get_pymongo_collection().find_one({"_id": oid}, DISPLAY_PROJECTION)
+async def load_profile(
+    kind: ProfileKind,
+    profile_id: str | ObjectId,
+    session: Session | None = None,
+    *,
+    projection: MongoDocument | None = None,
+) -> ProfileDocument:
+    """The profile of `kind` with this id, or `NotFound`. With `DISPLAY_PROJECTION` it is
+    only to be shown, never written back (its `searchTokens` are empty)."""
+    oid = parse_object_id(profile_id, kind.name) if isinstance(profile_id, str) else profile_id
+    raw = await kind.document.get_pymongo_collection().find_one(
+        {"_id": oid}, projection, session=session
+    )
     if raw is None:
-        raise NotFound(f"no {kind.name} profile with id {profile_id!r}")
+        raise NotFound(f"no {kind.name} profile with id {str(profile_id)!r}")
     return as_profile(kind, raw)
 
 

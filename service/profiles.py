@@ -13,11 +13,11 @@ from service.dual_write import mirror_primary_deleted
 from service.errors import Conflict, Forbidden, NotFound, PreconditionFailed
 from service.profile_kinds import kind_of
 from service.profile_store import (
+    DISPLAY_PROJECTION,
     apply_profile_patch,
     check_if_match,
     find_profile_of_user,
     load_profile,
-    load_profile_for_display,
     owner_auth_id,
     write_profile_changes,
 )
@@ -47,7 +47,7 @@ async def sees_full_view(caller: Caller, profile: ProfileDocument) -> bool:
 
 async def get_profile(caller: Caller, profile_type: ProfileType, profile_id: str) -> ProfileResult:
     """One profile: the full view for its owner and admins, the public view for others."""
-    profile = await load_profile_for_display(kind_of(profile_type), profile_id)
+    profile = await load_profile(kind_of(profile_type), profile_id, projection=DISPLAY_PROJECTION)
     full = await sees_full_view(caller, profile)
     return ProfileResult(profile_view(profile, full=full), profile.version)
 

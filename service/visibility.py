@@ -29,8 +29,11 @@ def profile_view(profile: ProfileDocument, *, full: bool) -> dict[str, Any]:
         "profileType": profile.profile_type,
         **body,
     }
-    if full:
-        return view
+    return view if full else public_view(view)
+
+
+def public_view(view: dict[str, Any]) -> dict[str, Any]:
+    """A full view (a plain dict) without what only the owner and admins see."""
     for name in PRIVATE_FIELDS:
         view.pop(name, None)
     for name, hidden in PRIVATE_NESTED_FIELDS.items():
