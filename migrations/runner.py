@@ -80,7 +80,7 @@ class Runner:
         blocked = False
         for script in self.scripts:
             state = states.get(script.version)
-            checksum_ok = state is None or state.get("checksum") == script.checksum
+            checksum_ok = state is None or script.applied_as_is(state.get("checksum"))
             if state is None:
                 label = "blocked" if blocked else "pending"
                 detail = "destructive: needs --allow-destructive" if script.destructive else ""
@@ -118,7 +118,7 @@ class Runner:
             state = states.get(script.version)
             if (
                 state is not None
-                and state.get("checksum") != script.checksum
+                and not script.applied_as_is(state.get("checksum"))
                 and state.get("status") == "applied"
             ):
                 raise MigrationError(

@@ -11,6 +11,15 @@ from typing import Any
 from migrations.checksum import script_checksum
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
+
+EARLIER_CHECKSUMS: dict[int, frozenset[str]] = {
+    # 0008 as first released counted a batch's records with a `$match` + `$group`
+    # pipeline; it now counts them with indexed finds (`migrations.counts`). The counts
+    # are the same, so a database that applied either form has it applied.
+    8: frozenset({"deb95fe9b52064e13703e691b712fb48102a707dd936b30ca30b9ba3069cbb16"}),
+}
+"""Checksums of earlier forms of a script that did the same, by version: an applied
+script recorded with one of them is not "changed"."""
 _FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.py$")
 
 
@@ -23,6 +32,13 @@ class Script:
     path: Path
     checksum: str
     module: ModuleType
+
+    def applied_as_is(self, recorded: str | None) -> bool:
+        """Whether a checksum recorded when the script was applied is this script's (or
+        that of an earlier form that did the same, `EARLIER_CHECKSUMS`)."""
+        return recorded == self.checksum or recorded in EARLIER_CHECKSUMS.get(
+            self.version, frozenset()
+        )
 
     @property
     def destructive(self) -> bool:

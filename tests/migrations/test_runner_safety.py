@@ -20,6 +20,7 @@ from migrations.errors import LockHeldError, LockLostError, MigrationError
 from migrations.lock import MigrationLock
 from migrations.profile_backfill import backfill_profiles
 from migrations.runner import Runner, RunOptions
+from migrations.scripts import EARLIER_CHECKSUMS
 from migrations.verify import find_mismatches
 from service.db import MongoDocument, create_client
 from service.embedded import EmbeddedDatabase
@@ -100,6 +101,23 @@ async def test_a_changed_applied_script_blocks_up_and_shows_in_status(legacy_db:
     with pytest.raises(MigrationError, match="changed since it was applied"):
         await edited.up(options())
     assert await legacy_db.migration_state.count_documents({"_id": 3}) == 0
+
+
+async def test_a_script_applied_in_an_earlier_form_that_did_the_same_is_not_changed(
+    legacy_db: Db,
+) -> None:
+    runner = Runner(legacy_db)
+    await runner.up(options(to=8))
+    (earlier,) = EARLIER_CHECKSUMS[8]
+    assert earlier != next(s for s in runner.scripts if s.version == 8).checksum
+    await legacy_db.migration_state.update_one({"_id": 8}, {"$set": {"checksum": earlier}})
+    status = {line.script.version: line for line in await runner.status()}
+    assert status[8].checksum_ok is True and status[9].state == "pending"
+    await runner.up(options())
+    applied = {
+        state["_id"] async for state in legacy_db.migration_state.find({"status": "applied"})
+    }
+    assert {8, 9, 10} <= applied
 
 
 async def test_the_destructive_step_refuses_while_verify_fails_and_down_restores(
