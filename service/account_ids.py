@@ -7,18 +7,16 @@ subject's or that no longer exist (erasure deletes them, and forgets the entry i
 process). Writes never use it: they check the owner inside their transaction.
 """
 
-import time
-from collections import OrderedDict
-
 from bson import ObjectId
 
 from documents import User
+from service.timed_cache import TimedCache
 
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 10_000
 
 # by database (one per test in the suite) and `authId`
-_entries: OrderedDict[tuple[str, str], tuple[float, ObjectId]] = OrderedDict()
+_account_ids: TimedCache[tuple[str, str], ObjectId] = TimedCache(TTL_SECONDS, MAX_ENTRIES)
 
 
 def _key(auth_id: str) -> tuple[str, str]:
@@ -28,24 +26,19 @@ def _key(auth_id: str) -> tuple[str, str]:
 async def account_id_of(auth_id: str) -> ObjectId | None:
     """The `_id` of the account whose `authId` is `auth_id`, or None (not remembered:
     a subject that onboards next sees its own profiles at once)."""
-    now = time.monotonic()
     key = _key(auth_id)
-    entry = _entries.get(key)
-    if entry is not None and now - entry[0] < TTL_SECONDS:
-        _entries.move_to_end(key)
-        return entry[1]
+    remembered = _account_ids.get(key)
+    if remembered is not None:
+        return remembered
     raw = await User.get_pymongo_collection().find_one({"authId": auth_id}, {"_id": 1})
     if raw is None:
-        _entries.pop(key, None)
+        _account_ids.forget(key)
         return None
-    _entries[key] = (now, raw["_id"])
-    _entries.move_to_end(key)
-    while len(_entries) > MAX_ENTRIES:
-        _entries.popitem(last=False)
     account_id: ObjectId = raw["_id"]
+    _account_ids.put(key, account_id)
     return account_id
 
 
 def forget_account(auth_id: str) -> None:
     """Drop what this process remembers of `auth_id` (its account was erased)."""
-    _entries.pop(_key(auth_id), None)
+    _account_ids.forget(_key(auth_id))

@@ -13,14 +13,13 @@ costs speed, never results (windows are contiguous whatever their size).
 
 import asyncio
 import math
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from pymongo.asynchronous.collection import AsyncCollection
 
 from service.db import MongoDocument
 from service.search_fields import KEY_SPACE, RANK_LEVELS, SPREAD_SPAN, key_at
+from service.timed_cache import TimedCache
 
 SAMPLE_SIZE = 2000
 """About how many profiles the per-level sample reads, whatever the collection's size."""
@@ -61,21 +60,20 @@ class LevelCounts:
         return None
 
 
-_cache: dict[tuple[str, str], tuple[float, LevelCounts]] = {}
+_level_counts: TimedCache[tuple[str, str], LevelCounts] = TimedCache(REFRESH_SECONDS)
 
 DENSITY_SECONDS = 300.0
 DENSITY_ENTRIES = 10_000
-_densities: OrderedDict[tuple[str, str, str | None], tuple[float, float]] = OrderedDict()
+_densities: TimedCache[tuple[str, str, str | None], float] = TimedCache(
+    DENSITY_SECONDS, DENSITY_ENTRIES
+)
 
 
 def remembered_density(collection: AsyncCollection[MongoDocument], token: str | None) -> float:
     """The share of listed profiles holding `token` that an earlier walk saw in this
     process (1.0 when none did: the cautious guess)."""
-    key = (collection.database.name, collection.name, token)
-    entry = _densities.get(key)
-    if entry is None or time.monotonic() - entry[0] >= DENSITY_SECONDS:
-        return 1.0
-    return entry[1]
+    density = _densities.get((collection.database.name, collection.name, token))
+    return 1.0 if density is None else density
 
 
 def remember_density(
@@ -85,10 +83,7 @@ def remember_density(
     if covered <= 0:
         return
     key = (collection.database.name, collection.name, token)
-    _densities[key] = (time.monotonic(), min(1.0, max(found, 1) / covered))
-    _densities.move_to_end(key)
-    while len(_densities) > DENSITY_ENTRIES:
-        _densities.popitem(last=False)
+    _densities.put(key, min(1.0, max(found, 1) / covered))
 
 
 async def _sample_level(collection: AsyncCollection[MongoDocument], level: int, width: int) -> int:
@@ -100,10 +95,9 @@ async def _sample_level(collection: AsyncCollection[MongoDocument], level: int, 
 async def level_counts(collection: AsyncCollection[MongoDocument]) -> LevelCounts:
     """The collection's per-level estimate, sampled at most every few minutes."""
     key = (collection.database.name, collection.name)
-    now = time.monotonic()
-    cached = _cache.get(key)
-    if cached is not None and now - cached[0] < REFRESH_SECONDS:
-        return cached[1]
+    cached = _level_counts.get(key)
+    if cached is not None:
+        return cached
     population = await collection.estimated_document_count()
     fraction = min(1.0, SAMPLE_SIZE / max(population, 1))
     width = max(1, math.ceil(fraction * SPREAD_SPAN))
@@ -112,5 +106,5 @@ async def level_counts(collection: AsyncCollection[MongoDocument]) -> LevelCount
     )
     share = width / SPREAD_SPAN
     counts = LevelCounts(tuple(found / share for found in sampled))
-    _cache[key] = (now, counts)
+    _level_counts.put(key, counts)
     return counts
