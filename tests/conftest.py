@@ -63,8 +63,10 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
     try:
         yield database
     finally:
-        await database.client.drop_database(settings.db_name)
-        await database.close()
+        try:
+            await database.client.drop_database(settings.db_name)
+        finally:  # closed even when the drop fails, or the next test sees its sockets
+            await database.close()
 
 
 @pytest.fixture
