@@ -48,10 +48,11 @@ exits 1, and `BareApp` must follow. The commands, per request, as of this writin
   check); then one transaction: `aggregate projects` and `aggregate training` (`$match
   {profileId}`, `$group` count; the first starts the transaction), `findAndModify dancers
   {_id, version}` (`$set` bio, completeness, searchTokens, rankKey, updatedAt; `$inc`
-  version); with dual write on and the profile primary, `find users {_id}` (projecting
-  `profileType`) and `update users {_id}` (`$set` of the legacy fields); then
-  `commitTransaction`. The bare app writes back the stored completeness, tokens and rank
-  key (a bio edit changes none of them): deriving them is part of the service's cost.
+  version); with dual write on and the profile primary, `findAndModify users {_id}`
+  (`$set` of the legacy fields, returning `profileType` as it was; an `update` of
+  `profileType` follows only when it named another type); then `commitTransaction`. The
+  bare app writes back the stored completeness, tokens and rank key (a bio edit changes
+  none of them): deriving them is part of the service's cost.
 - Search page: what the `tokens` backend sends for the query: per rank level (whole-word
   matches, then prefix matches), `find dancers {listed, searchTokens, rankKey: {$gt,
   $lt}}` sorted by `rankKey` with a limit, one per key window of the walk; then, when
@@ -60,9 +61,9 @@ exits 1, and `BareApp` must follow. The commands, per request, as of this writin
   after two warm-up searches per query and `BareApp` replays exactly those finds,
   answering with as many of the documents read as the service returned.
 - PATCH /v1/me (service only): `find users {authId}`; a transaction of `find dancers
-  {userId}`, the two counts, `findAndModify`, with dual write on `find users` and `update
-  users`, and `commitTransaction`; then `find users {authId}` and `find dancers {userId}`
-  for the reply (10 commands with dual write, 8 without).
+  {userId}`, the two counts, `findAndModify`, with dual write on `findAndModify users`,
+  and `commitTransaction`; then `find users {authId}` and `find dancers {userId}` for the
+  reply (9 commands with dual write, 8 without).
 
 The embedded server (SecantusDB) sometimes stalls every transaction for several seconds
 (at the start of concurrent transactional load and about a minute later; also with raw
@@ -157,11 +158,15 @@ def profile_view(document: Mapping[str, Any], *, full: bool) -> Document:
     return view if full else public_view(view)
 
 
-def legacy_sets(profile: Mapping[str, Any], legacy_type: Any) -> Document:
-    """The `$set` of dual write for a dancer profile (as `service.dual_write.legacy_sets`)."""
+def is_dancer(legacy_type: Any) -> bool:
+    """A legacy `profileType` naming the dancer type (as `normalise_profile_type`)."""
+    return isinstance(legacy_type, str) and legacy_type.strip().lower() == "dancer"
+
+
+def legacy_sets(profile: Mapping[str, Any]) -> Document:
+    """The `$set` of dual write for a dancer profile of a user whose `profileType` is
+    already `dancer` (as `service.dual_write.legacy_sets`)."""
     sets: Document = {name: profile[name] for name in PROFILE_FIELDS["dancer"] if name in profile}
-    if not (isinstance(legacy_type, str) and legacy_type.strip().lower() == "dancer"):
-        sets["profileType"] = "dancer"
     parts: list[Any] = [profile.get("displayName"), profile.get("companyName")]
     locations = profile.get("workLocation")
     if isinstance(locations, list):
@@ -357,12 +362,17 @@ class BareApp:
             return None
         if LEGACY_FIELDS & set(patch) and updated.get("isPrimary") and await self.dual_write():
             users = self.db["users"]
-            user = await users.find_one(
-                {"_id": updated["userId"]}, {"profileType": 1}, session=session
+            before = await users.find_one_and_update(
+                {"_id": updated["userId"]},
+                {"$set": legacy_sets(updated)},
+                projection={"profileType": 1},
+                return_document=ReturnDocument.BEFORE,
+                session=session,
             )
-            if user is not None:
-                sets = legacy_sets(updated, user.get("profileType"))
-                await users.update_one({"_id": user["_id"]}, {"$set": sets}, session=session)
+            if before is not None and not is_dancer(before.get("profileType")):
+                await users.update_one(
+                    {"_id": before["_id"]}, {"$set": {"profileType": "dancer"}}, session=session
+                )
         return updated
 
     async def search(self, sub: str, q: str) -> Reply:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bson import ObjectId
+from pymongo import ReturnDocument
 
 from documents import User
 from documents.profile_base import utc_now
@@ -55,11 +56,21 @@ async def mirror_to_legacy(
     if not profile.get("isPrimary") or not (await get_flags()).dualWrite:
         return False
     users = User.get_pymongo_collection()
-    user = await users.find_one({"_id": profile["userId"]}, {"profileType": 1}, session=session)
-    if user is None:
+    # one round trip: the fields, and the user's `profileType` as it was before them;
+    # `profileType` itself is written only when it names another type (rare)
+    before = await users.find_one_and_update(
+        {"_id": profile["userId"]},
+        {"$set": legacy_sets(profile_type, profile, profile_type)},
+        projection={"profileType": 1},
+        return_document=ReturnDocument.BEFORE,
+        session=session,
+    )
+    if before is None:
         return False
-    sets = legacy_sets(profile_type, profile, user.get("profileType"))
-    await users.update_one({"_id": user["_id"]}, {"$set": sets}, session=session)
+    if normalise_profile_type(before.get("profileType")) != profile_type:
+        await users.update_one(
+            {"_id": before["_id"]}, {"$set": {"profileType": profile_type}}, session=session
+        )
     return True
 
 

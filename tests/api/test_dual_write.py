@@ -211,10 +211,11 @@ async def test_a_failed_legacy_write_rolls_back_the_profile_write(
         )
     ).json()
     before = await stored_user(db, legacy["_id"])
+    # the profile's findAndModify passes; the next one, the legacy write, fails
     fail_updates = {
         "configureFailPoint": "failCommand",
-        "mode": {"times": 1},
-        "data": {"failCommands": ["update"], "errorCode": 8},
+        "mode": {"skip": 1},
+        "data": {"failCommands": ["findAndModify"], "errorCode": 8},
     }
     try:
         await raw_client.admin.command(fail_updates)
