@@ -2,10 +2,12 @@
 
 For each size N, loads N generated profiles (`bench.search_data`: about 80 % dancers,
 20 % choreographers; loading is not timed) and the planted ones (`PLANTED`: the same 30
-profiles at every size) into a fresh database migrated to the latest version, then runs
-a fixed mix of searches through the service layer (`service.search.search_profiles`,
-`tokens` backend), first page only: a few warm-up calls, then `--repeat` timed calls per
-query. The mix has three groups:
+profiles at every size) into a fresh database migrated to the latest version; every size
+is loaded before anything is timed. A fixed mix of searches then runs through the service
+layer (`service.search.search_profiles`, `tokens` backend), first page only: a few
+warm-up calls per query and size, then `--repeat` rounds of one timed call of every query
+at every size, the sizes in turn, their order rotating per round, so that a slow spell of
+the shared machine hits every size alike. The mix has three groups:
 
 - selective: each query finds the `PLANTED_COPIES` planted profiles of its rare word and
   nothing else, at every size (checked at run time by paging to the end; a warning says
@@ -51,7 +53,7 @@ from documents.embedded import ProfileType
 from migrations.runner import Runner, RunOptions
 from service.caller import Caller
 from service.cursor import CursorCodec
-from service.db import connect
+from service.db import bind_documents, connect
 from service.search import SearchResult, search_profiles
 from service.search_backend import ExecutedQuery
 from service.search_query import SearchFilters, SearchQuery
@@ -219,10 +221,12 @@ async def _count(query: SearchQuery, size: int) -> int:
     raise RuntimeError(f"paging {query} did not end after {size + 2} pages")
 
 
-async def _measure(
-    db: AsyncDatabase[MongoDocument], case: Case, size: int, repeat: int, *, count: bool
+async def _probe(
+    db: AsyncDatabase[MongoDocument], case: Case, size: int, *, count: bool
 ) -> Measurement:
-    probe = await _search(case.query)  # the first warm-up: its queries are explained
+    """The first warm-up call of `case` at one size: its queries explained, its matches
+    counted (`count`); no timed call yet."""
+    probe = await _search(case.query)
     keys = docs = in_memory = 0
     for executed in probe.stats.queries:
         query_keys, query_docs, sorted_in_memory = await _explain(db, executed)
@@ -231,14 +235,9 @@ async def _measure(
         in_memory += sorted_in_memory
     for _ in range(WARMUP - 1):
         await _search(case.query)
-    seconds = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        await _search(case.query)
-        seconds.append(time.perf_counter() - started)
     return Measurement(
         case=case,
-        seconds=seconds,
+        seconds=[],
         results=len(probe.items),
         total=await _count(case.query, size) if count else None,
         typo=probe.typo_tolerant,
@@ -262,14 +261,14 @@ def _report(size: int, group: str, measured: list[Measurement]) -> None:
         f" {read:,.1f} docs read by the service"
     )
     print(
-        f"    {'query':<36} {'page':>4} {'total':>6} {'p50 ms':>8} {'keys/res':>9}"
+        f"    {'query':<44} {'page':>4} {'total':>6} {'p50 ms':>8} {'keys/res':>9}"
         f" {'docs/res':>9} {'read/res':>9} {'queries':>7} {'sorts':>5}"
     )
     for m in measured:
         total = "-" if m.total is None else f"{m.total:,}"
         label = m.case.label + (" (typo pass)" if m.typo else "")
         print(
-            f"    {label:<36} {m.results:>4} {total:>6}"
+            f"    {label:<44} {m.results:>4} {total:>6}"
             f" {_percentile(m.seconds, 0.5) * 1000:>8.1f} {m.per_result(m.keys):>9,.1f}"
             f" {m.per_result(m.docs):>9,.1f} {m.per_result(m.read):>9,.1f}"
             f" {m.queries:>7} {m.sorted_in_memory:>5}"
@@ -289,44 +288,60 @@ def _report(size: int, group: str, measured: list[Measurement]) -> None:
             )
 
 
-async def _bench_size(url: str, size: int, repeat: int) -> list[Measurement]:
-    """Load `size` profiles and the planted ones into a fresh database, run the mix,
-    print the report; returns the selective group's measurements."""
+async def _load(client: AsyncMongoClient[MongoDocument], size: int) -> AsyncDatabase[MongoDocument]:
+    """A fresh database migrated to the latest version, with `size` drawn profiles and
+    the planted ones (not timed)."""
     db_name = f"bench_search_{size}"
+    raw = client[db_name]
+    await client.drop_database(db_name)
+    await Runner(raw).up(RunOptions(say=lambda line: None))
+    _say(f"{size:,} profiles: loading into {db_name}")
+    started = time.perf_counter()
+    loaded = await load_profiles(raw, size, seed=SEED, planted=PLANTED, say=_say)
+    elapsed = time.perf_counter() - started
+    print(
+        f"{size:,} profiles: loaded {loaded['dancer']:,} dancers and"
+        f" {loaded['choreographer']:,} choreographers ({len(PLANTED)} of them planted)"
+        f" in {elapsed:.1f} s ({size / elapsed:,.0f} docs/s; not part of the results)",
+        flush=True,
+    )
+    return raw
+
+
+Measured = dict[int, dict[str, list[Measurement]]]
+"""Per size and group, a measurement per query of the mix."""
+
+
+async def _run(url: str, sizes: list[int], repeat: int) -> Measured:
+    """Load every size, probe every query at each, then `repeat` rounds of one timed
+    call per query per size, the sizes in turn (their order rotating per round), so
+    that a slow spell of the machine hits every size alike."""
     client: AsyncMongoClient[MongoDocument] = AsyncMongoClient(url)
+    databases = {size: await _load(client, size) for size in sizes}
+    service = await connect(url, databases[sizes[0]].name)
     try:
-        raw = client[db_name]
-        await client.drop_database(db_name)
-        await Runner(raw).up(RunOptions(say=lambda line: None))
-        _say(f"{size:,} profiles: loading into {db_name}")
-        started = time.perf_counter()
-        loaded = await load_profiles(raw, size, seed=SEED, planted=PLANTED, say=_say)
-        elapsed = time.perf_counter() - started
-        print(
-            f"{size:,} profiles: loaded {loaded['dancer']:,} dancers and"
-            f" {loaded['choreographer']:,} choreographers ({len(PLANTED)} of them planted)"
-            f" in {elapsed:.1f} s"
-            f" ({size / elapsed:,.0f} docs/s; not part of the results)",
-            flush=True,
-        )
-        database = await connect(url, db_name)
-        try:
-            results: dict[str, list[Measurement]] = {}
+        measured: Measured = {}
+        for size, raw in databases.items():
+            await bind_documents(service.client[raw.name])
+            measured[size] = {}
             for group, cases in GROUPS.items():
-                results[group] = []
-                for case in cases:
-                    _say(f"  {group}: {case.label}")
-                    results[group].append(
-                        await _measure(raw, case, size, repeat, count=group in COUNTED)
-                    )
-        finally:
-            await database.close()
-        print(f"== {size:,} profiles ==")
-        for group, measured in results.items():
-            _report(size, group, measured)
-        sys.stdout.flush()
-        return results["selective"]
+                _say(f"  {size:,}: probing {group}")
+                measured[size][group] = [
+                    await _probe(raw, case, size, count=group in COUNTED) for case in cases
+                ]
+        _say(f"timing: {repeat} rounds")
+        for round_index in range(repeat):
+            shift = round_index % len(sizes)
+            for size in sizes[shift:] + sizes[:shift]:
+                await bind_documents(service.client[databases[size].name])
+                for group in GROUPS:
+                    for measurement in measured[size][group]:
+                        started = time.perf_counter()
+                        await _search(measurement.case.query)
+                        measurement.seconds.append(time.perf_counter() - started)
+        return measured
     finally:
+        await service.close()
         await client.close()
 
 
@@ -345,14 +360,17 @@ def main() -> None:
     )
     args = parser.parse_args()
     sizes: list[int] = args.sizes or (FULL_SIZES if args.full else DEFAULT_SIZES)
-    selective: dict[int, list[Measurement]] = {}
     with (
         tempfile.TemporaryDirectory() as storage,
         embedded_server(Path(storage), args.cache_size) as server,
     ):
         print(f"embedded server cache: {args.cache_size}", flush=True)
-        for size in sizes:
-            selective[size] = asyncio.run(_bench_size(server.url, size, args.repeat))
+        measured = asyncio.run(_run(server.url, sorted(set(sizes)), args.repeat))
+    for size, groups in measured.items():
+        print(f"== {size:,} profiles ==")
+        for group, measurements in groups.items():
+            _report(size, group, measurements)
+    selective = {size: groups["selective"] for size, groups in measured.items()}
     if len(selective) > 1:
         small, big = min(selective), max(selective)
         print(f"selective p50 per query, {small:,} and {big:,} profiles:")

@@ -60,8 +60,14 @@ async def connect(
     """
     client = create_client(url, server_selection_timeout_ms, operation_timeout_ms)
     database = client[db_name]
-    await init_beanie(database=database, document_models=list(ALL_DOCUMENTS), skip_indexes=True)
+    await bind_documents(database)
     return Database(client=client, database=database)
+
+
+async def bind_documents(database: AsyncDatabase[MongoDocument]) -> None:
+    """Bind every document model to `database` (`buildInfo` and `listCollections`; no
+    index is made)."""
+    await init_beanie(database=database, document_models=list(ALL_DOCUMENTS), skip_indexes=True)
 
 
 def bound_client() -> AsyncMongoClient[MongoDocument]:
