@@ -67,8 +67,13 @@ Predicate = Callable[[set[str], MongoDocument], bool]
 
 FIRST_CHUNK = 16
 MAX_CHUNK = 512
-FIRST_BUDGET_CAP = 64
-"""A walk's first window never expects more than this many chunks of profiles."""
+FIRST_BUDGET_CAP = 1024
+"""A walk's first window never expects more than this many chunks of profiles. With a
+remembered density a rare word's walk then takes one window up to some 20,000 profiles
+of a kind (64 took one more round trip per 8x the collection); a density gone stale (the
+word grew common within the minutes it is remembered) costs one window of at most this
+many chunks: sorted in memory by a server that sorts matches (the embedded one), read
+in index order up to the limit by mongod."""
 WINDOW_GROWTH = 8
 """At most how much wider the next `rankKey` window of a walk is after a short one."""
 MAX_READ_PER_PAGE = 5000

@@ -13,6 +13,7 @@ from service.cursor import CursorCodec
 from service.db import Database, MongoDocument
 from service.search import search_profiles
 from service.search_backend import ExecutedQuery
+from service.search_fields import filter_token, filter_value, search_fields
 from service.search_query import SearchFilters, SearchQuery
 from service.search_tokens_backend import TokensBackend
 from tests.search.data import seed_directly
@@ -148,3 +149,35 @@ async def test_a_walk_remembers_how_dense_its_token_is(database: Database) -> No
         len(first.stats.queries),
         len(second.stats.queries),
     )
+
+
+async def test_a_stale_density_costs_reads_never_results(database: Database) -> None:
+    """A walk remembers a city as rare; then it becomes common. The next walk starts with
+    a window sized for the rare city, and still returns exactly the listing's order."""
+    await seed_generated(database, 600)
+    city = "Boston, MA"
+    query = SearchQuery(kinds=("dancer",), filters=SearchFilters(locations=(city,)))
+    codec = CursorCodec(b"stale")
+    before = await search_profiles(Caller("reader"), query, codec, TokensBackend())
+    more = []
+    generator = ProfileGenerator(seed=99)
+    generator.serial = 10_000  # user ids after the first 600
+    for kind, document in generator.profiles(300):
+        if kind == "dancer":
+            document |= {"listed": True, "workLocation": [city]}
+            document |= search_fields(kind, document, document["completeness"], document["_id"])
+            more.append(document)
+    await database.database.dancers.insert_many(more)
+    token = filter_token("location", filter_value(city))
+    listing = database.database.dancers.find({"listed": True, "searchTokens": token})
+    expected = [str(d["_id"]) for d in await listing.sort("rankKey", 1).to_list()]
+    assert len(before.items) < query.limit < len(expected)
+    seen: list[str] = []
+    page = query
+    while True:
+        result = await search_profiles(Caller("reader"), page, codec, TokensBackend())
+        seen += [item["id"] for item in result.items]
+        if result.next_cursor is None:
+            break
+        page = SearchQuery(**{**query.__dict__, "cursor": result.next_cursor})
+    assert seen == expected
