@@ -86,45 +86,41 @@ class Case:
     query: SearchQuery
 
 
-SELECTIVE = [
-    Case("surname: oyelaran", SearchQuery(kinds=DANCERS, text="Oyelaran")),
-    Case("rare first + common prefix: anouk mar", SearchQuery(kinds=DANCERS, text="anouk mar")),
-    Case(
-        "rare style + common city: bomba, chicago",
-        SearchQuery(
-            kinds=DANCERS,
-            filters=SearchFilters(styles=("Bomba",), locations=("Chicago, IL",)),
+def _six_shapes(
+    surname: str, two_words: str, style: str, typo: str, company: str, accented: str
+) -> list[Case]:
+    """A surname, two words, a style in a city, a typo, a company word among verified
+    choreographers and an accented name across both kinds."""
+    return [
+        Case(f"surname: {surname.lower()}", SearchQuery(kinds=DANCERS, text=surname)),
+        Case(f"two words: {two_words}", SearchQuery(kinds=DANCERS, text=two_words)),
+        Case(
+            f"style + city: {style.lower()}, chicago",
+            SearchQuery(
+                kinds=DANCERS,
+                filters=SearchFilters(styles=(style,), locations=("Chicago, IL",)),
+            ),
         ),
-    ),
-    Case("one typo: wojciehowska", SearchQuery(kinds=DANCERS, text="Wojciehowska")),
-    Case(
-        "verified choreographers: tessellate",
-        SearchQuery(kinds=CHOREOGRAPHERS, text="tessellate", filters=SearchFilters(verified=True)),
-    ),
-    Case("accented name, both kinds: maëlys", SearchQuery(kinds=EVERYONE, text="Maëlys")),
-]
-"""Each matches the planted profiles (`bench.search_data.PLANTED`) of its rare word:
-`PLANTED_COPIES` at every size (checked at run time)."""
+        Case(f"one typo: {typo.lower()}", SearchQuery(kinds=DANCERS, text=typo)),
+        Case(
+            f"verified choreographers: {company}",
+            SearchQuery(kinds=CHOREOGRAPHERS, text=company, filters=SearchFilters(verified=True)),
+        ),
+        Case(
+            f"accented name, both kinds: {accented.lower()}",
+            SearchQuery(kinds=EVERYONE, text=accented),
+        ),
+    ]
 
-SHARE = [
-    Case("surname okonkwo", SearchQuery(kinds=DANCERS, text="Okonkwo")),
-    Case("two common words: sofia mar", SearchQuery(kinds=DANCERS, text="sofia mar")),
-    Case(
-        "rare style + city: tango, chicago",
-        SearchQuery(
-            kinds=DANCERS,
-            filters=SearchFilters(styles=("Tango",), locations=("Chicago, IL",)),
-        ),
-    ),
-    Case("one typo: fitzgerold", SearchQuery(kinds=DANCERS, text="Fitzgerold")),
-    Case(
-        "verified choreographers: obsidian",
-        SearchQuery(kinds=CHOREOGRAPHERS, text="obsidian", filters=SearchFilters(verified=True)),
-    ),
-    Case("accented name, both kinds: inès", SearchQuery(kinds=EVERYONE, text="Inès")),
-]
-"""Rare words of the drawn profiles: each matches a small share of them (under 1 %), so
-10x the profiles is 10x the matches."""
+
+SELECTIVE = _six_shapes("Oyelaran", "anouk mar", "Bomba", "Wojciehowska", "tessellate", "Maëlys")
+"""Each matches the planted profiles (`bench.search_data.PLANTED`) of its rare word (a
+rare first name with a common prefix; a rare style in a common city): `PLANTED_COPIES`
+at every size (checked at run time)."""
+
+SHARE = _six_shapes("Okonkwo", "sofia mar", "Tango", "Fitzgerold", "obsidian", "Inès")
+"""Rare words of the drawn profiles (two common words): each matches a small share of
+them (under 1 %), so 10x the profiles is 10x the matches."""
 
 BROAD = [
     Case("dancers listing, no q", SearchQuery(kinds=DANCERS)),
