@@ -154,15 +154,15 @@ async def test_a_walk_remembers_how_dense_its_token_is(database: Database) -> No
 async def test_a_stale_density_costs_reads_never_results(database: Database) -> None:
     """A walk remembers a city as rare; then it becomes common. The next walk starts with
     a window sized for the rare city, and still returns exactly the listing's order."""
-    await seed_generated(database, 600)
+    await seed_generated(database, 250)
     city = "Boston, MA"
     query = SearchQuery(kinds=("dancer",), filters=SearchFilters(locations=(city,)))
     codec = CursorCodec(b"stale")
     before = await search_profiles(Caller("reader"), query, codec, TokensBackend())
     more = []
     generator = ProfileGenerator(seed=99)
-    generator.serial = 10_000  # user ids after the first 600
-    for kind, document in generator.profiles(300):
+    generator.serial = 10_000  # user ids after the first 250
+    for kind, document in generator.profiles(100):
         if kind == "dancer":
             document |= {"listed": True, "workLocation": [city]}
             document |= search_fields(kind, document, document["completeness"], document["_id"])
