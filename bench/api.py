@@ -102,7 +102,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bench.load import Account, _percentile, children_of, seed, start_service, wait_ready
-from migrations.legacy_mapping import PROFILE_FIELDS
+from migrations.legacy_mapping import PROFILE_FIELDS, normalise_profile_type
+from service.dual_write import legacy_sets
 from service.embedded import free_port
 from service.profile_store import DISPLAY_PROJECTION
 from service.tokens import ALGORITHM, issue_token
@@ -156,24 +157,6 @@ def profile_view(document: Mapping[str, Any], *, full: bool) -> Document:
     view: Document = {"id": document["_id"], "profileType": "dancer"}
     view.update((k, v) for k, v in document.items() if k not in INTERNAL_FIELDS)
     return view if full else public_view(view)
-
-
-def is_dancer(legacy_type: Any) -> bool:
-    """A legacy `profileType` naming the dancer type (as `normalise_profile_type`)."""
-    return isinstance(legacy_type, str) and legacy_type.strip().lower() == "dancer"
-
-
-def legacy_sets(profile: Mapping[str, Any]) -> Document:
-    """The `$set` of dual write for a dancer profile of a user whose `profileType` is
-    already `dancer` (as `service.dual_write.legacy_sets`)."""
-    sets: Document = {name: profile[name] for name in PROFILE_FIELDS["dancer"] if name in profile}
-    parts: list[Any] = [profile.get("displayName"), profile.get("companyName")]
-    locations = profile.get("workLocation")
-    if isinstance(locations, list):
-        parts.extend(locations)
-    sets["searchPattern"] = " ".join(p for p in parts if isinstance(p, str) and p).lower()
-    sets["updatedAt"] = profile.get("updatedAt") or datetime.now(UTC)
-    return sets
 
 
 def now_ms() -> datetime:
@@ -364,12 +347,12 @@ class BareApp:
             users = self.db["users"]
             before = await users.find_one_and_update(
                 {"_id": updated["userId"]},
-                {"$set": legacy_sets(updated)},
+                {"$set": legacy_sets("dancer", updated, "dancer")},
                 projection={"profileType": 1},
                 return_document=ReturnDocument.BEFORE,
                 session=session,
             )
-            if before is not None and not is_dancer(before.get("profileType")):
+            if before is not None and normalise_profile_type(before.get("profileType")) != "dancer":
                 await users.update_one(
                     {"_id": before["_id"]}, {"$set": {"profileType": "dancer"}}, session=session
                 )

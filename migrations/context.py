@@ -112,6 +112,11 @@ class MigrationContext:
         self._dry_checkpoints: dict[str, Any] = {}
         self._started = time.monotonic()
 
+    @property
+    def seen(self) -> int:
+        """Documents handled or passed over so far (what the status's "K of M" counts)."""
+        return self.processed + self.passed_over
+
     async def _checkpoint(self, phase: str) -> Any:
         if self.dry_run:
             return self._dry_checkpoints.get(phase)
@@ -303,12 +308,11 @@ class MigrationContext:
         if not self.progress:
             return
         elapsed = max(time.monotonic() - self._started, 1e-6)
-        seen = self.processed + self.passed_over
-        rate = seen / elapsed
-        left = max(self.total - seen, 0)
+        rate = self.seen / elapsed
+        left = max(self.total - self.seen, 0)
         eta = left / rate if rate else 0.0
         sys.stderr.write(
-            f"\r  {self.version:04d} {phase}: {seen}/{self.total}"
+            f"\r  {self.version:04d} {phase}: {self.seen}/{self.total}"
             f" ({rate:,.0f} docs/s, ETA {eta:,.0f}s)   "
         )
         sys.stderr.flush()

@@ -6,6 +6,7 @@ from typing import Any
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from migrations import collections as names
 from migrations.lookups import find_in
 
 Document = dict[str, Any]
@@ -28,3 +29,16 @@ async def counts_by(
     async for row in find_in(db, collection, field, values, projection=projection, session=session):
         found[row.get(field)] += 1
     return found
+
+
+async def record_counts(
+    db: AsyncDatabase[Document],
+    field: str,
+    values: list[Any],
+    session: AsyncClientSession | None,
+) -> dict[Any, tuple[int, int]]:
+    """For each of `values`: how many projects and how many training records hold it in
+    `field` (`userId` or `profileId`), what completeness counts."""
+    projects = await counts_by(db, names.PROJECTS, field, values, session)
+    training = await counts_by(db, names.TRAINING, field, values, session)
+    return {value: (projects[value], training[value]) for value in values}

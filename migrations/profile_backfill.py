@@ -22,7 +22,7 @@ from documents import Choreographer, Dancer
 from documents.profile_base import ProfileDocument
 from migrations import collections as names
 from migrations.context import Batch, Document, Keep, MigrationContext
-from migrations.counts import counts_by
+from migrations.counts import record_counts
 from migrations.errors import MigrationError
 from migrations.legacy_mapping import (
     Issue,
@@ -64,14 +64,6 @@ def loadable_fields(
         except ValidationError:
             issues.append(Issue(name, "not-loadable-by-profile-model", value))
     return kept, issues
-
-
-async def _counts(
-    ctx: MigrationContext, batch: Batch, user_ids: list[ObjectId]
-) -> dict[Any, tuple[int, int]]:
-    projects = await counts_by(ctx.db, names.PROJECTS, "userId", user_ids, batch.session)
-    training = await counts_by(ctx.db, names.TRAINING, "userId", user_ids, batch.session)
-    return {user_id: (projects[user_id], training[user_id]) for user_id in user_ids}
 
 
 def new_profile(
@@ -128,7 +120,7 @@ async def backfill_profiles(ctx: MigrationContext, profile_type: ProfileType) ->
             )
             if p.get("isPrimary") is True
         }
-        counts = await _counts(ctx, batch, ids)
+        counts = await record_counts(ctx.db, "userId", ids, batch.session)
         for user in users:
             normalised = normalise_profile_type(user.get("profileType"))
             if normalised is None:

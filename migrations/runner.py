@@ -224,7 +224,7 @@ class Runner:
                 await ctx.lock.fence(session)
             update: Document = {
                 "status": status,
-                "processed": ctx.processed + ctx.passed_over,
+                "processed": ctx.seen,
                 "total": ctx.total,
                 "durationMs": duration_ms,
             }

@@ -15,7 +15,7 @@ from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations import collections as names
-from migrations.counts import counts_by
+from migrations.counts import record_counts
 from migrations.legacy_mapping import (
     PROFILE_FIELDS,
     legacy_updated_at,
@@ -163,12 +163,11 @@ async def repair(db: AsyncDatabase[Document], mismatches: list[Mismatch]) -> lis
             continue
         if legacy_newer:
             merged = {**profile, **{f: expected.get(f) for f in fields}}
-            records = [
-                (await counts_by(db, name, "profileId", [profile["_id"]], None))[profile["_id"]]
-                for name in (names.PROJECTS, names.TRAINING)
+            projects, training = (await record_counts(db, "profileId", [profile["_id"]], None))[
+                profile["_id"]
             ]
             score = compute_completeness(
-                profile_type, merged, project_count=records[0], training_count=records[1]
+                profile_type, merged, project_count=projects, training_count=training
             ).score
             await collection.update_one(
                 {"_id": profile["_id"]},

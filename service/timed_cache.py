@@ -36,7 +36,3 @@ class TimedCache(Generic[K, V]):
     def forget(self, key: K) -> None:
         """Drop `key`, if remembered."""
         self._entries.pop(key, None)
-
-    def clear(self) -> None:
-        """Drop everything."""
-        self._entries.clear()

@@ -1,12 +1,16 @@
 """A small cast of profiles that every search case is written against."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from documents.embedded import ProfileType
 from service.caller import Caller
+from service.cursor import CursorCodec
 from service.onboarding import complete_onboarding
 from service.profiles import update_profile
+from service.search import search_profiles
+from service.search_query import SearchQuery
+from service.search_tokens_backend import TokensBackend
 from service.verification import set_choreographer_verification
 from tests.helpers import Client, auth, onboard
 
@@ -130,3 +134,14 @@ async def seed_directly(cast: list[Person] = CAST) -> dict[str, str]:
 def names(body: dict[str, Any]) -> list[str]:
     """The display names of a page, in order."""
     return [item["displayName"] for item in body["items"]]
+
+
+async def every_match(query: SearchQuery, codec: CursorCodec) -> list[str]:
+    """The ids of every match of `query` (the `tokens` backend), following the cursors."""
+    ids: list[str] = []
+    while True:
+        result = await search_profiles(Caller("reader"), query, codec, TokensBackend())
+        ids += [item["id"] for item in result.items]
+        if result.next_cursor is None:
+            return ids
+        query = replace(query, cursor=result.next_cursor)

@@ -18,13 +18,10 @@ from bench.search_data import (
     STYLES,
     load_profiles,
 )
-from service.caller import Caller
 from service.cursor import CursorCodec
 from service.db import Database
-from service.search import search_profiles
-from service.search_query import SearchQuery
 from service.search_tokens import words
-from service.search_tokens_backend import TokensBackend
+from tests.search.data import every_match
 
 
 def test_no_drawn_value_holds_a_planted_word() -> None:
@@ -38,25 +35,13 @@ def test_no_drawn_value_holds_a_planted_word() -> None:
     assert planted and not planted & drawn
 
 
-async def every_match(query: SearchQuery) -> list[str]:
-    """The ids of every match, following the cursors."""
-    ids: list[str] = []
-    codec = CursorCodec(b"planted")
-    while True:
-        result = await search_profiles(Caller("reader"), query, codec, TokensBackend())
-        ids += [item["id"] for item in result.items]
-        if result.next_cursor is None:
-            return ids
-        query = SearchQuery(**{**query.__dict__, "cursor": result.next_cursor})
-
-
 @pytest.mark.parametrize("backend", ["tokens"], indirect=True)
 async def test_each_selective_query_finds_its_planted_profiles_only(database: Database) -> None:
     loaded = await load_profiles(database.database, 400, seed=11, planted=PLANTED, say=print)
     assert sum(loaded.values()) == 400 + len(PLANTED)
     found: set[str] = set()
     for case in SELECTIVE:
-        ids = await every_match(case.query)
+        ids = await every_match(case.query, CursorCodec(b"planted"))
         assert len(ids) == len(set(ids)) == PLANTED_COPIES, case.label
         found |= set(ids)
     assert len(found) == len(SELECTIVE) * PLANTED_COPIES  # no two queries share a match

@@ -16,7 +16,7 @@ from service.search_backend import ExecutedQuery
 from service.search_fields import filter_token, filter_value, search_fields
 from service.search_query import SearchFilters, SearchQuery
 from service.search_tokens_backend import TokensBackend
-from tests.search.data import seed_directly
+from tests.search.data import every_match, seed_directly
 
 pytestmark = pytest.mark.parametrize("backend", ["tokens"], indirect=True)
 
@@ -124,15 +124,7 @@ async def test_windows_follow_the_index_order_exactly_once(database: Database) -
     generated = await seed_generated(database, 300)
     listed = sorted((d for d in generated["dancer"] if d["listed"]), key=lambda d: d["rankKey"])
     expected = [str(d["_id"]) for d in listed]
-    codec = CursorCodec(b"w")
-    query = SearchQuery(kinds=("dancer",), limit=23)
-    seen: list[str] = []
-    while True:
-        result = await search_profiles(Caller("reader"), query, codec, TokensBackend())
-        seen += [item["id"] for item in result.items]
-        if result.next_cursor is None:
-            break
-        query = SearchQuery(kinds=("dancer",), limit=23, cursor=result.next_cursor)
+    seen = await every_match(SearchQuery(kinds=("dancer",), limit=23), CursorCodec(b"w"))
     assert seen == expected
 
 
@@ -172,12 +164,4 @@ async def test_a_stale_density_costs_reads_never_results(database: Database) -> 
     listing = database.database.dancers.find({"listed": True, "searchTokens": token})
     expected = [str(d["_id"]) for d in await listing.sort("rankKey", 1).to_list()]
     assert len(before.items) < query.limit < len(expected)
-    seen: list[str] = []
-    page = query
-    while True:
-        result = await search_profiles(Caller("reader"), page, codec, TokensBackend())
-        seen += [item["id"] for item in result.items]
-        if result.next_cursor is None:
-            break
-        page = SearchQuery(**{**query.__dict__, "cursor": result.next_cursor})
-    assert seen == expected
+    assert await every_match(query, codec) == expected
