@@ -97,7 +97,7 @@ from bench.server import embedded_server
 from documents.embedded import ProfileType
 from migrations.collections import PROFILE_COLLECTIONS, USER_REF_FIELDS
 from migrations.context import Batch, MigrationContext
-from migrations.profile_backfill import new_profile
+from migrations.frozen.backfill_0002 import new_profile
 from migrations.runner import Runner, RunOptions
 from service.caller import Caller
 from service.cursor import CursorCodec

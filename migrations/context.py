@@ -26,6 +26,7 @@ from migrations import collections as names
 from migrations.errors import MigrationError
 from migrations.lock import MigrationLock, now
 from migrations.lookups import find_by_ids
+from migrations.verify import find_mismatches
 
 Document = dict[str, Any]
 WriteOp = Any  # a PyMongo bulk operation (InsertOne, UpdateOne, DeleteOne, ...)
@@ -116,6 +117,12 @@ class MigrationContext:
     def seen(self) -> int:
         """Documents handled or passed over so far (what the status's "K of M" counts)."""
         return self.processed + self.passed_over
+
+    async def verify_mismatches(self) -> int:
+        """How many mismatches `profiles migrate verify` finds now: today's verify, so
+        that a gate before a destructive step judges the data by today's rules whatever
+        the script's age."""
+        return len(await find_mismatches(self.db))
 
     async def _checkpoint(self, phase: str) -> Any:
         if self.dry_run:

@@ -1,9 +1,10 @@
 """The runner: status, up, down, and what is pending.
 
 State lives in `migration_state`, one document per script: version, name, checksum,
-status (`running`, `partial`, `applied`), applied time, duration, stats and the batch
-checkpoints. A changed checksum of an applied script is reported by `status` and stops
-`up`.
+rules digest, status (`running`, `partial`, `applied`), applied time, duration, stats and
+the batch checkpoints. A changed checksum of an applied script is reported by `status`
+and stops `up`; a changed rules digest (a module it imports changed) is a warning in
+`status`.
 """
 
 import sys
@@ -57,6 +58,8 @@ class ScriptStatus:
     applied_at: datetime | None
     checksum_ok: bool
     detail: str = ""
+    rules_ok: bool = True
+    """False when a module the script imports changed since it was applied."""
 
 
 class Runner:
@@ -91,15 +94,32 @@ class Runner:
                     if label == "partial"
                     else ""
                 )
+            recorded_rules = (state or {}).get("rulesDigest")
+            rules_ok = recorded_rules is None or recorded_rules == script.rules
+            if not rules_ok:
+                detail = "rules changed since applied (a module it imports changed)"
             if not checksum_ok:
                 detail = "CHECKSUM CHANGED since it was applied"
                 blocked = True
-            lines.append(
-                ScriptStatus(
-                    script, label, state.get("appliedAt") if state else None, checksum_ok, detail
-                )
-            )
+            applied_at = state.get("appliedAt") if state else None
+            lines.append(ScriptStatus(script, label, applied_at, checksum_ok, detail, rules_ok))
         return lines
+
+    async def _record_missing_rules(self, states: dict[int, Document]) -> None:
+        """Give applied scripts recorded before rules digests existed the digest of what
+        they import now, so that a later change shows."""
+        for script in self.scripts:
+            state = states.get(script.version)
+            if (
+                state is None
+                or "rulesDigest" in state
+                or not script.applied_as_is(state.get("checksum"))
+            ):
+                continue
+            await self.db[names.STATE].update_one(
+                {"_id": script.version, "rulesDigest": {"$exists": False}},
+                {"$set": {"rulesDigest": script.rules}},
+            )
 
     async def pending(self, *, include_destructive: bool = False) -> list[int]:
         """Versions not yet applied (non-destructive ones only, unless asked)."""
@@ -125,6 +145,8 @@ class Runner:
                     f"{script.label} changed since it was applied (checksum); restore it or"
                     " add a new version instead"
                 )
+        if not options.dry_run:
+            await self._record_missing_rules(states)
         todo = [
             s
             for s in self.scripts
@@ -191,7 +213,12 @@ class Runner:
             await self.db[names.STATE].update_one(
                 {"_id": script.version},
                 {
-                    "$set": {"name": script.name, "checksum": script.checksum, "status": "running"},
+                    "$set": {
+                        "name": script.name,
+                        "checksum": script.checksum,
+                        "rulesDigest": script.rules,
+                        "status": "running",
+                    },
                     "$setOnInsert": {"startedAt": now()},
                 },
                 upsert=True,

@@ -8,15 +8,27 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from migrations.checksum import script_checksum
+from migrations.checksum import rules_digest, script_checksum
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
 
 EARLIER_CHECKSUMS: dict[int, frozenset[str]] = {
+    # 0002, 0003, 0006 and 0008 imported the service's rules (and 0002 and 0003 the
+    # backfill that did) until those rules were frozen as copies in `migrations.frozen`;
+    # 0005 imported verify for its precondition, which the context now offers. Only their
+    # import lines changed: a database that applied the earlier forms has them applied.
+    2: frozenset({"70a54f0b3a5457b80cbc6c6a333494d89d34b47598b6039303be8cbbaabc554b"}),
+    3: frozenset({"bd060ac354edda9180622db31ce24ef21c0ce56eb1a84d7d41d4993cd216a388"}),
+    5: frozenset({"ab2c46e2bb9d80f676c1e6c34cf265aa3603b29b1a4e50205238b69624186c22"}),
+    6: frozenset({"b3084e3d47fe09bb336c14c426d64aa71ed19fe575f3e83562a774e9ad495c7b"}),
     # 0008 as first released counted a batch's records with a `$match` + `$group`
-    # pipeline; it now counts them with indexed finds (`migrations.counts`). The counts
-    # are the same, so a database that applied either form has it applied.
-    8: frozenset({"deb95fe9b52064e13703e691b712fb48102a707dd936b30ca30b9ba3069cbb16"}),
+    # pipeline; then with indexed finds (`migrations.counts`). The counts are the same.
+    8: frozenset(
+        {
+            "deb95fe9b52064e13703e691b712fb48102a707dd936b30ca30b9ba3069cbb16",
+            "779abbaa8e2cccaef263618f6860907b15b6b5b4c22f7dcb1a219d15d15a2d86",
+        }
+    ),
 }
 """Checksums of earlier forms of a script that did the same, by version: an applied
 script recorded with one of them is not "changed"."""
@@ -25,12 +37,14 @@ _FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.py$")
 
 @dataclass(frozen=True)
 class Script:
-    """One migration script: version, name, checksum, and its functions."""
+    """One migration script: version, name, checksum, the digest of the rules it
+    imports (`migrations.checksum.rules_digest`), and its functions."""
 
     version: int
     name: str
     path: Path
     checksum: str
+    rules: str
     module: ModuleType
 
     def applied_as_is(self, recorded: str | None) -> bool:
@@ -82,6 +96,7 @@ def discover(directory: Path = VERSIONS_DIR, package: str = "migrations.versions
                 name=match.group(2),
                 path=path,
                 checksum=script_checksum(path.read_text(encoding="utf-8")),
+                rules=rules_digest(path),
                 module=module,
             )
         )

@@ -95,9 +95,10 @@ async def _print_status(runner: Runner) -> None:
     for line in await runner.status():
         applied = line.applied_at.isoformat(timespec="seconds") if line.applied_at else "-"
         checksum = "ok" if line.checksum_ok else "CHANGED"
+        rules = "ok" if line.rules_ok else "CHANGED"
         print(
             f"{line.script.version:04d}  {line.script.name:<40} {line.state:<12} {applied:<26}"
-            f" checksum {checksum}  {line.detail}".rstrip()
+            f" checksum {checksum}  rules {rules}  {line.detail}".rstrip()
         )
     held = await lock_status(runner.db)
     if held:

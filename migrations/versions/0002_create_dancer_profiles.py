@@ -1,7 +1,7 @@
 """Create dancer profiles from legacy dancer users (plan 2.1)."""
 
 from migrations.context import MigrationContext
-from migrations.profile_backfill import backfill_profiles, remove_backfilled_profiles
+from migrations.frozen.backfill_0002 import backfill_profiles, remove_backfilled_profiles
 
 DESTRUCTIVE = False
 

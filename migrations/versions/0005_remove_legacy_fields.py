@@ -14,7 +14,6 @@ from pymongo import DeleteOne, UpdateOne
 from migrations import collections as names
 from migrations.context import Batch, Document, MigrationContext
 from migrations.lock import now
-from migrations.verify import find_mismatches
 
 DESTRUCTIVE = True
 
@@ -42,10 +41,10 @@ FLAG_PROPAGATION_SECONDS = 3.0
 
 
 async def precondition(ctx: MigrationContext) -> str | None:
-    """Refuse while verify finds mismatches."""
-    mismatches = await find_mismatches(ctx.db)
+    """Refuse while verify (as it is today) finds mismatches."""
+    mismatches = await ctx.verify_mismatches()
     if mismatches:
-        return f"verify reports {len(mismatches)} mismatches; run `profiles migrate verify`"
+        return f"verify reports {mismatches} mismatches; run `profiles migrate verify`"
     return None
 
 

@@ -1,9 +1,10 @@
 """Search fields for discovery: filter and typo tokens, `rankKey`, and their indexes.
 
-Every profile gets `searchTokens` and `rankKey` recomputed by the service's rules
-(`service.search_fields`): filter tokens (style, location, representation, union,
-gender, verified) and typo tokens join the word tokens, and `rankKey` (completeness
-descending, then id, as one string) lets a page boundary be one range on one field.
+Every profile gets `searchTokens` and `rankKey` recomputed by the rules this script
+shipped with (`migrations.frozen.search_fields_0006`): filter tokens (style, location,
+representation, union, gender, verified) and typo tokens join the word tokens, and
+`rankKey` (completeness descending, then id, as one string) lets a page boundary be one
+range on one field.
 New indexes `(listed, rankKey)` and `(listed, searchTokens, rankKey)`: an equality
 prefix, then the sort key, so mongod walks results in order. The previous indexes stay:
 the previous release, still serving during a rolling deploy, names them in its queries.
@@ -18,7 +19,7 @@ from pymongo.errors import OperationFailure
 
 from migrations import collections as names
 from migrations.context import Batch, Document, MigrationContext
-from service.search_fields import search_fields
+from migrations.frozen.search_fields_0006 import search_fields
 
 DESTRUCTIVE = False
 

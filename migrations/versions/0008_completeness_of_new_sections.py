@@ -1,9 +1,9 @@
 """Completeness with the phase-6 sections: recompute every profile's score.
 
 The weights changed (videos, availability, portfolio, rate cards and workshops count
-now; see `service/completeness.py`), so every stored `completeness` is recomputed, with
-the profile's project and training record counts, and `rankKey` with it (listings order
-by it). Profiles whose values are already current are left alone; re-running changes
+now; `migrations.frozen.completeness_0008`), so every stored `completeness` is
+recomputed, with the profile's project and training record counts, and `rankKey` with it
+(listings order by it). Profiles whose values are already current are left alone; re-running changes
 nothing. `down` has nothing to undo: the previous release recomputes on its next write.
 """
 
@@ -14,8 +14,8 @@ from pymongo import UpdateOne
 from migrations import collections as names
 from migrations.context import Batch, Document, MigrationContext
 from migrations.counts import counts_by
-from service.completeness import compute_completeness
-from service.search_fields import rank_key
+from migrations.frozen.completeness_0008 import compute_completeness
+from migrations.frozen.search_fields_0006 import rank_key
 
 DESTRUCTIVE = False
 

@@ -3,6 +3,7 @@ filled, others see exactly the declared public fields, and the owner and admins 
 in GET by id, in search results and in the content sub-resources."""
 
 import copy
+import re
 from typing import Any
 
 from tests.helpers import Client, auth, onboard
@@ -132,7 +133,7 @@ async def test_every_field_of_both_profiles_by_caller(client: Client) -> None:
         seen = await found_in_search(client, search, STRANGER, dancer["id"])
         assert {k: v for k, v in seen.items() if k in public} == public, search
         assert set(seen) - set(public) <= {"profileType", "matched", "score"}, search
-        text = str(seen)
+        text = re.sub(r"[0-9a-f]{24}", "<id>", str(seen))  # an id may hold 1994
         assert not any(value in text for value in PRIVATE_VALUES), search
         for sub in (OWNER, ADMIN):
             mine = await found_in_search(client, search, sub, dancer["id"])

@@ -17,8 +17,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations.context import Batch, MigrationContext
 from migrations.errors import LockHeldError, LockLostError, MigrationError
+from migrations.frozen.backfill_0002 import backfill_profiles
 from migrations.lock import MigrationLock
-from migrations.profile_backfill import backfill_profiles
 from migrations.runner import Runner, RunOptions
 from migrations.scripts import EARLIER_CHECKSUMS
 from migrations.verify import find_mismatches
@@ -103,21 +103,55 @@ async def test_a_changed_applied_script_blocks_up_and_shows_in_status(legacy_db:
     assert await legacy_db.migration_state.count_documents({"_id": 3}) == 0
 
 
-async def test_a_script_applied_in_an_earlier_form_that_did_the_same_is_not_changed(
+async def test_scripts_applied_in_an_earlier_form_that_did_the_same_are_not_changed(
     legacy_db: Db,
 ) -> None:
     runner = Runner(legacy_db)
     await runner.up(options(to=8))
-    (earlier,) = EARLIER_CHECKSUMS[8]
-    assert earlier != next(s for s in runner.scripts if s.version == 8).checksum
-    await legacy_db.migration_state.update_one({"_id": 8}, {"$set": {"checksum": earlier}})
-    status = {line.script.version: line for line in await runner.status()}
-    assert status[8].checksum_ok is True and status[9].state == "pending"
+    current = {script.version: script.checksum for script in runner.scripts}
+    for version, earlier_forms in EARLIER_CHECKSUMS.items():
+        if version == 5:  # destructive: not applied by `up` without the flag
+            continue
+        for earlier in earlier_forms:
+            assert earlier != current[version]
+            await legacy_db.migration_state.update_one(
+                {"_id": version}, {"$set": {"checksum": earlier}}
+            )
+            status = {line.script.version: line for line in await runner.status()}
+            assert status[version].checksum_ok is True, (version, earlier)
+            assert status[9].state == "pending"
     await runner.up(options())
     applied = {
         state["_id"] async for state in legacy_db.migration_state.find({"status": "applied"})
     }
-    assert {8, 9, 10} <= applied
+    assert {2, 3, 6, 8, 9, 10} <= applied
+
+
+async def test_changed_rules_are_a_warning_in_status_not_a_stop(legacy_db: Db) -> None:
+    runner = Runner(legacy_db)
+    await runner.up(options(to=6))
+    recorded = await legacy_db.migration_state.find_one({"_id": 6})
+    assert recorded is not None
+    assert recorded["rulesDigest"] == next(s for s in runner.scripts if s.version == 6).rules
+    await legacy_db.migration_state.update_one({"_id": 6}, {"$set": {"rulesDigest": "0" * 64}})
+    status = {line.script.version: line for line in await runner.status()}
+    assert status[6].rules_ok is False and "rules changed since applied" in status[6].detail
+    assert status[6].checksum_ok is True and status[7].state == "pending"
+    assert all(line.rules_ok for version, line in status.items() if version != 6)
+    await runner.up(options())
+    assert await runner.pending() == []
+
+
+async def test_up_records_the_rules_of_scripts_applied_before_digests(legacy_db: Db) -> None:
+    runner = Runner(legacy_db)
+    await runner.up(options(to=4))
+    await legacy_db.migration_state.update_many({}, {"$unset": {"rulesDigest": ""}})
+    status = {line.script.version: line for line in await runner.status()}
+    assert all(line.rules_ok for line in status.values())  # nothing to compare with yet
+    await runner.up(options(to=4))  # nothing to apply: the digests are still recorded
+    states = {state["_id"]: state async for state in legacy_db.migration_state.find({})}
+    expected = {script.version: script.rules for script in runner.scripts if script.version <= 4}
+    assert {version: states[version]["rulesDigest"] for version in expected} == expected
 
 
 async def test_the_destructive_step_refuses_while_verify_fails_and_down_restores(

@@ -1,4 +1,6 @@
-"""Creating profiles from legacy users (plan 2.1), shared by scripts 0002 and 0003.
+"""Creating profiles from legacy users (plan 2.1), shared by scripts 0002 and 0003, with
+the rules they shipped with (`migrations.frozen`): the LEGACY.md mapping, the profile
+model's types, completeness and search tokens as they were then.
 
 For each legacy user whose `profileType` normalises to the script's type and who has no
 profile of that type yet: a profile with every legacy value copied or normalised under
@@ -18,13 +20,12 @@ from bson import ObjectId
 from pydantic import TypeAdapter, ValidationError
 from pymongo import DeleteOne, InsertOne, UpdateOne
 
-from documents import Choreographer, Dancer
-from documents.profile_base import ProfileDocument
 from migrations import collections as names
 from migrations.context import Batch, Document, Keep, MigrationContext
 from migrations.counts import record_counts
 from migrations.errors import MigrationError
-from migrations.legacy_mapping import (
+from migrations.frozen.completeness_0002 import compute_completeness
+from migrations.frozen.legacy_mapping_0002 import (
     Issue,
     ProfileType,
     legacy_created_at,
@@ -32,27 +33,22 @@ from migrations.legacy_mapping import (
     map_legacy_profile,
     normalise_profile_type,
 )
+from migrations.frozen.profile_shapes_0002 import FIELD_TYPES
+from migrations.frozen.search_tokens_0002 import search_tokens
 from migrations.lookups import find_in
-from service.completeness import compute_completeness
-from service.search_fields import search_fields
-
-MODELS: dict[ProfileType, type[ProfileDocument]] = {
-    "dancer": Dancer,
-    "choreographer": Choreographer,
-}
 
 
 @cache
 def _field_adapter(profile_type: ProfileType, name: str) -> TypeAdapter[Any] | None:
-    field = MODELS[profile_type].model_fields.get(name)
-    return None if field is None else TypeAdapter(field.annotation)
+    annotation = FIELD_TYPES[profile_type].get(name)
+    return None if annotation is None else TypeAdapter(annotation)
 
 
 def loadable_fields(
     profile_type: ProfileType, fields: dict[str, Any]
 ) -> tuple[dict[str, Any], list[Issue]]:
-    """`fields` without those today's profile model could not load (returned as issues),
-    so that every profile the migration writes can be read by the service."""
+    """`fields` without those the profile model could not load (returned as issues), so
+    that every profile the migration writes can be read by the service."""
     kept: dict[str, Any] = {}
     issues: list[Issue] = []
     for name, value in fields.items():
@@ -81,16 +77,15 @@ def new_profile(
     score = compute_completeness(
         profile_type, fields, project_count=counts[0], training_count=counts[1]
     )
-    profile_id = ObjectId()
     return {
-        "_id": profile_id,
+        "_id": ObjectId(),
         "userId": user["_id"],
         **fields,
         "isActive": True,
         "isPrimary": True,
         "listed": user.get("onboardingComplete") is True,
         "completeness": score.score,
-        **search_fields(profile_type, fields, score.score, profile_id),
+        "searchTokens": search_tokens(fields),
         "createdAt": legacy_created_at(user),
         "updatedAt": legacy_updated_at(user),
         "version": 1,
