@@ -10,16 +10,17 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from api.auth import jwt_auth
-from api.controllers.flags import FlagsController
+from api.controllers.admin.flags import FlagsController
+from api.controllers.admin.templates import ProfileTemplatesController
+from api.controllers.admin.verification import VerificationController
 from api.controllers.health import HealthController
 from api.controllers.me import MeController
-from api.controllers.profile_records import profile_records_router
-from api.controllers.profile_sections import profile_content_router
-from api.controllers.profile_templates import ProfileTemplatesController
-from api.controllers.profiles import choreographers_router, dancers_router
+from api.controllers.profiles.by_id import choreographers_router, dancers_router
+from api.controllers.profiles.content import profile_content_router
+from api.controllers.profiles.records import profile_records_router
+from api.controllers.profiles.vocabulary import dance_styles
 from api.controllers.search import search_choreographers, search_dancers, search_everyone
-from api.controllers.verification import VerificationController
-from api.controllers.vocabulary import dance_styles
+from api.deps import DEPENDENCIES
 from api.errors import problem_details_plugin
 from api.observability import (
     MetricsController,
@@ -28,17 +29,24 @@ from api.observability import (
     request_id_middleware,
 )
 from api.rate_limit import rate_limit_config
-from service.config import Settings
-from service.cursor import CursorCodec
-from service.db import connect
-from service.search import choose_backend
-from service.secrets import jwt_secret
+from service.platform.config import Settings
+from service.platform.db import connect
+from service.platform.readiness import ExpectedMigrations
+from service.platform.secrets import jwt_secret
+from service.search.cursor import CursorCodec
+from service.search.discovery import choose_backend
 
 logger = logging.getLogger("profiles")
 
 
-def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
-    """The API, connected on startup to `database_url` (default: the configured URL)."""
+def create_app(
+    settings: Settings,
+    *,
+    expected_migrations: ExpectedMigrations,
+    database_url: str | None = None,
+) -> Litestar:
+    """The API, connected on startup to `database_url` (default: the configured URL);
+    ready once the database has every migration of `expected_migrations.required`."""
     url = database_url or settings.mongodb_url
     if not url:
         raise ValueError("a database URL is needed: set PROFILES_MONGODB_URL or start one")
@@ -53,7 +61,9 @@ def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
             settings.operation_timeout_ms,
         )
         app.state.database = database
-        app.state.search_backend = await choose_backend(settings.search_backend)
+        app.state.search_backend = await choose_backend(
+            settings.search_backend, settings.search_reader
+        )
         try:
             yield
         finally:
@@ -88,10 +98,16 @@ def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
             *([] if rate_limit is None else [rate_limit.middleware]),
         ],
         before_send=[echo_request_id],
-        logging_config=None,  # logging is configured once, by the process (service.logs)
+        logging_config=None,  # logging is configured once, by the process (service.platform.logs)
         plugins=[problem_details_plugin()],
         request_max_body_size=settings.max_body_bytes,
-        state=_initial_state(secret),
+        state=State(
+            {
+                "cursor_codec": CursorCodec(secret.encode()),
+                "expected_migrations": expected_migrations,
+            }
+        ),
+        dependencies=DEPENDENCIES,
         openapi_config=OpenAPIConfig(
             title="Profiles service",
             version="1.0.0",
@@ -104,7 +120,3 @@ def create_app(settings: Settings, database_url: str | None = None) -> Litestar:
             ),
         ),
     )
-
-
-def _initial_state(secret: str) -> State:
-    return State({"cursor_codec": CursorCodec(secret.encode())})

@@ -11,12 +11,14 @@ from typing import Any, ClassVar, cast
 import jwt
 from litestar.connection import ASGIConnection
 from litestar.exceptions import ImproperlyConfiguredException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 from litestar.security.jwt.token import JWTDecodeOptions
 
-from service.caller import Caller
-from service.config import Settings
-from service.tokens import ALGORITHM
+from service.platform.caller import Caller
+from service.platform.config import Settings
+from service.platform.errors import Forbidden
+from service.platform.tokens import ALGORITHM
 
 
 class VerifiedToken(Token):
@@ -114,3 +116,11 @@ def jwt_auth(secret: str, settings: Settings) -> JWTAuth[Caller, VerifiedToken]:
         accepted_audiences=[settings.jwt_audience] if settings.jwt_audience else None,
         description="HS256 bearer token; `sub` is the caller's authId, `roles: [admin]` for admins",
     )
+
+
+def admins_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard of the admin routes: a caller without the `admin` role is refused (403)
+    before the request body is read, so a non-admin learns nothing from validation."""
+    caller = connection.scope.get("user")
+    if not isinstance(caller, Caller) or not caller.is_admin:
+        raise Forbidden("only admins may use the admin routes")

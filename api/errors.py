@@ -14,9 +14,9 @@ from litestar.plugins.problem_details import (
 from pymongo.errors import ConnectionFailure, PyMongoError
 
 from api.schemas.responses import Problem
-from service.errors import ServiceError
-from service.profile_store import SERVER_FIELDS
-from service.transactions import is_unavailable, is_write_conflict
+from service.platform.errors import ServiceError
+from service.platform.transactions import is_unavailable, is_write_conflict
+from service.profiles.writes import SERVER_FIELDS
 
 logger = logging.getLogger("profiles.api")
 

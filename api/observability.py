@@ -14,7 +14,7 @@ import time
 from typing import Any, cast
 
 import pymongo
-from litestar import Request, get
+from litestar import get
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -22,9 +22,10 @@ from litestar.response import Response
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
 
-from migrations.runner import Runner
-from service.db import Database
-from service.logs import accepted_request_id, request_id_var
+from api.deps import DatabaseDep, ExpectedMigrationsDep
+from service.platform.db import Database
+from service.platform.logs import accepted_request_id, request_id_var
+from service.platform.readiness import ExpectedMigrations, applied_migrations
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SCOPE_KEY = "profiles_request_id"
@@ -85,7 +86,7 @@ DATABASE_PING_SECONDS = Gauge(
 DATABASE_UP = Gauge("profiles_database_up", "1 when the database answered the last scrape's ping")
 
 
-async def measure_database(database: Database) -> None:
+async def measure_database(database: Database, expected: ExpectedMigrations) -> None:
     """Set the database gauges, bounded by the client's server selection timeout."""
     timeout = database.client.options.server_selection_timeout
     try:
@@ -94,15 +95,13 @@ async def measure_database(database: Database) -> None:
             await database.ping()
             DATABASE_PING_SECONDS.set(time.perf_counter() - started)
             DATABASE_UP.set(1)
-            statuses = await Runner(database.database).status()
+            applied = await applied_migrations(database)
     except pymongo.errors.PyMongoError:
         DATABASE_PING_SECONDS.set(float("nan"))
         DATABASE_UP.set(0)
         return
-    MIGRATIONS_APPLIED.set(sum(1 for s in statuses if s.state == "applied"))
-    MIGRATIONS_PENDING.set(
-        sum(1 for s in statuses if s.state != "applied" and not s.script.destructive)
-    )
+    MIGRATIONS_APPLIED.set(sum(1 for version in expected.known if version in applied))
+    MIGRATIONS_PENDING.set(sum(1 for version in expected.required if version not in applied))
 
 
 class MetricsController(PrometheusController):
@@ -111,8 +110,10 @@ class MetricsController(PrometheusController):
     path = "/metrics"
 
     @get(exclude_from_auth=True, include_in_schema=False)
-    async def get(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        await measure_database(request.app.state.database)
+    async def get(
+        self, database: DatabaseDep, expected_migrations: ExpectedMigrationsDep
+    ) -> Response[bytes]:
+        await measure_database(database, expected_migrations)
         return Response(
             generate_latest(REGISTRY),
             status_code=200,

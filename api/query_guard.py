@@ -7,7 +7,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import ParameterKwarg
 
-from service.errors import InvalidInput
+from service.platform.errors import InvalidInput
 
 
 def query_parameter_names(handler: BaseRouteHandler) -> set[str]:

@@ -23,7 +23,7 @@ from litestar.middleware.rate_limit import (
 )
 from litestar.types import Receive, Scope, Send
 
-from service.caller import Caller
+from service.platform.caller import Caller
 
 LIMITED_PREFIX = "/v1/"
 # buckets kept before idle (full again) ones are forgotten

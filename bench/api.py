@@ -42,7 +42,7 @@ exits 1, and `BareApp` must follow. The commands, per request, as of this writin
 (`[txn]`: inside the transaction):
 
 - GET one profile: `find dancers {_id}`. The full view is the owner's: the caller's
-  account `_id` is remembered a minute per process (`service.account_ids`), so `find users
+  account `_id` is remembered a minute per process (`service.accounts.ids`), so `find users
   {authId}` (projecting `_id`) at most once a minute per caller.
 - PATCH one profile: `find dancers {_id}`; `find users {_id}` projecting `authId` (owner
   check); then one transaction: `aggregate projects` and `aggregate training` (`$match
@@ -102,12 +102,13 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bench.load import Account, _percentile, children_of, seed, start_service, wait_ready
-from migrations.legacy_mapping import PROFILE_FIELDS, normalise_profile_type
-from service.dual_write import legacy_sets
-from service.embedded import free_port
-from service.profile_store import DISPLAY_PROJECTION
-from service.tokens import ALGORITHM, issue_token
-from service.visibility import INTERNAL_FIELDS, public_view
+from documents.legacy.fields import PROFILE_FIELDS
+from documents.legacy.mapping import normalise_profile_type
+from documents.legacy.mirror import legacy_sets
+from service.platform.embedded import free_port
+from service.platform.tokens import ALGORITHM, issue_token
+from service.profiles.store import DISPLAY_PROJECTION
+from service.profiles.visibility import INTERNAL_FIELDS, public_view
 
 T = TypeVar("T")
 Document = dict[str, Any]
@@ -270,12 +271,12 @@ class BareApp:
         return Reply(404, {"detail": "no such route"})
 
     async def _owner(self, profile: Mapping[str, Any]) -> str | None:
-        """The owner's `authId` (as `service.profile_store.owner_auth_id`)."""
+        """The owner's `authId` (as `service.profiles.store.owner_auth_id`)."""
         user = await self.db["users"].find_one({"_id": profile["userId"]}, {"authId": 1})
         return None if user is None else user.get("authId")
 
     async def account_id(self, sub: str) -> Any:
-        """The caller's account `_id`, remembered a minute (as `service.account_ids`)."""
+        """The caller's account `_id`, remembered a minute (as `service.accounts.ids`)."""
         now = time.monotonic()
         entry = self.account_ids.get(sub)
         if entry is not None and now - entry[0] < ACCOUNT_ID_SECONDS:
@@ -299,7 +300,7 @@ class BareApp:
         return Reply(200, profile_view(profile, full=full), profile["version"])
 
     async def dual_write(self) -> bool:
-        """The `dualWrite` flag, read at most every 2 s (as `service.flags.get_flags`)."""
+        """The `dualWrite` flag, read at most every 2 s (as `service.rollout.flags.get_flags`)."""
         read_at, value = self.flags
         if time.monotonic() - read_at < FLAGS_CACHE_SECONDS:
             return value
@@ -309,7 +310,7 @@ class BareApp:
         return value
 
     async def patch_profile(self, sub: str, profile_id: ObjectId, patch: Document) -> Reply:
-        """find, owner check, then the transaction of `service.profiles.update_profile`."""
+        """find, owner check, then the transaction of `service.profiles.by_id.update_profile`."""
         for _ in range(UPDATE_ATTEMPTS):
             profile = await self.db[PROFILE_COLLECTION].find_one({"_id": profile_id})
             if profile is None:

@@ -6,7 +6,7 @@ One embedded server (SecantusDB), one database, one client, both layouts side by
 - the legacy layout: `--users` generated legacy user documents (`shared/LEGACY.md`: the
   account and every profile field on the user, `profileType`, `searchPattern`), 2 %
   choreographers and the rest dancers, drawn deterministically (`--seed`) from the name,
-  style and city lists of `bench.search_data`. Clean values only (`profileType` exactly
+  style and city lists of `tests.factories.drawn`. Clean values only (`profileType` exactly
   `"choreographer"`), so the legacy equality queries are at their best. Indexes on
   `users`, made for these questions as one would on real mongod (`LEGACY_INDEXES`):
   `(profileType, onboardingComplete, workLocation, displayName)` for the city listing
@@ -29,10 +29,10 @@ a. city: listed choreographers working in a city, first page of 20. Legacy:
    `users.find({profileType: "choreographer", onboardingComplete: true, workLocation:
    <city>}).sort({displayName: 1}).limit(20)` (`onboardingComplete` is what `listed` was
    made from, so both sides list the same people). New: the service's search path,
-   `service.search.search_profiles` with the `tokens` backend and a `location` filter, as
+   `service.search.discovery.search_profiles` with the `tokens` backend and a `location` filter, as
    `bench.search` calls it (listing order: completeness, then the id's spread).
 b. fetch: one choreographer by id. Legacy: `users.find_one({_id})`. New: the service's
-   read of one profile, `service.profiles.get_profile` (the profile by `_id`, the
+   read of one profile, `service.profiles.by_id.get_profile` (the profile by `_id`, the
    caller's account id to decide the view, remembered per process, the model and the
    public view), as a caller with an account who is not the owner (a caller with no
    account at all is looked up on every read: one more query).
@@ -81,7 +81,25 @@ from bson import ObjectId
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bench.search_data import (
+from bench.server import embedded_server
+from documents.derived.rank_key import rank_key
+from documents.derived.search_fields import filter_token, filter_value
+from documents.legacy.mirror import search_pattern
+from documents.vocabulary import ProfileType
+from migrations.collections import PROFILE_COLLECTIONS, USER_REF_FIELDS
+from migrations.context import Batch, MigrationContext
+from migrations.frozen.backfill_0002 import new_profile
+from migrations.runner import Runner, RunOptions
+from service.platform.caller import Caller
+from service.platform.db import Database, connect
+from service.profiles.by_id import get_profile
+from service.profiles.store import DISPLAY_PROJECTION
+from service.search.cursor import CursorCodec
+from service.search.discovery import search_profiles
+from service.search.query import SearchFilters, SearchQuery
+from service.search.tokens.backend import TokensBackend
+from tests.factories.drawn import Draws
+from tests.factories.words import (
     BIOS,
     CITIES,
     COMPANY_KINDS,
@@ -91,24 +109,7 @@ from bench.search_data import (
     LAST_NAMES,
     REPRESENTATION,
     STYLES,
-    Draws,
 )
-from bench.server import embedded_server
-from documents.embedded import ProfileType
-from migrations.collections import PROFILE_COLLECTIONS, USER_REF_FIELDS
-from migrations.context import Batch, MigrationContext
-from migrations.frozen.backfill_0002 import new_profile
-from migrations.runner import Runner, RunOptions
-from service.caller import Caller
-from service.cursor import CursorCodec
-from service.db import Database, connect
-from service.dual_write import search_pattern
-from service.profile_store import DISPLAY_PROJECTION
-from service.profiles import get_profile
-from service.search import search_profiles
-from service.search_fields import filter_token, filter_value, rank_key
-from service.search_query import SearchFilters, SearchQuery
-from service.search_tokens_backend import TokensBackend
 
 MongoDocument = dict[str, Any]
 Call = Callable[[], Awaitable[object]]
@@ -153,7 +154,7 @@ QUESTIONS = ("city", "fetch", "prefix")
 CHOREOGRAPHER: ProfileType = "choreographer"
 CALLER = Caller("bench-layout-viewer")
 CODEC = CursorCodec(b"bench-layout")
-BACKEND = TokensBackend()
+BACKEND = TokensBackend.for_server(sorts_in_memory=True)  # the embedded server
 EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
 SCHOOLS = ["Juilliard", "Broadway Dance Center", "Millennium", "The Ailey School", "Steps"]
 HAIR = ["black", "brown", "blonde", "red", "grey"]
@@ -527,7 +528,7 @@ def _search_call(query: SearchQuery) -> Call:
 
 def _search_explain(db: AsyncDatabase[MongoDocument], query: SearchQuery) -> Explain:
     """Every query one search sends: the backend's (the caller's account id and the
-    per-level sample of `service.search_windows` are remembered, so they are not
+    per-level sample of `service.search.tokens.windowed` are remembered, so they are not
     counted)."""
 
     async def explain() -> Cost:

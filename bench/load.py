@@ -31,8 +31,8 @@ from urllib.parse import urlparse
 
 import httpx
 
-from service.embedded import free_port
-from service.tokens import issue_token
+from service.platform.embedded import free_port
+from service.platform.tokens import issue_token
 
 CITIES = ["Atlanta, GA", "Berlin", "Lisbon", "New York, NY", "Los Angeles, CA", "Seoul"]
 NAMES = ["Kira", "Jonas", "Amara", "Lucía", "Mateo", "Yuna", "Noor", "Ivan", "Zoë", "Tariq"]
@@ -99,7 +99,7 @@ def start_service(data_dir: Path, secret: str) -> tuple[subprocess.Popen[bytes],
     log = data_dir / "serve.log"
     with open(log, "ab") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve"],
+            [sys.executable, "-m", "service.cli.main", "serve"],
             env=env,
             stdout=output,
             stderr=output,

@@ -36,8 +36,8 @@ from typing import Any
 from pymongo import AsyncMongoClient, InsertOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.embedded import EmbeddedDatabase
-from tests.migrations.legacy_data import load_legacy
+from service.platform.embedded import EmbeddedDatabase
+from tests.factories.legacy import load_legacy
 
 Document = dict[str, Any]
 CREATED = ("dancers", "choreographers", "migration_issues")
@@ -74,7 +74,7 @@ async def _drop(url: str, db_names: list[str]) -> None:
 # which grows with the data the benchmark loads; `VmHWM` is the exec'd program's alone.
 MIGRATE = """
 import atexit, os, re, sys
-from service.cli import main
+from service.cli.main import main
 
 def report():
     status = open("/proc/self/status").read()

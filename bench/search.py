@@ -1,10 +1,10 @@
 """Search latency and plan cost at two sizes, on the embedded server.
 
-For each size N, loads N generated profiles (`bench.search_data`: about 80 % dancers,
+For each size N, loads N generated profiles (`tests.factories.drawn`: about 80 % dancers,
 20 % choreographers; loading is not timed) and the planted ones (`PLANTED`: the same 30
 profiles at every size) into a fresh database migrated to the latest version; every size
 is loaded before anything is timed. A fixed mix of searches then runs through the service
-layer (`service.search.search_profiles`, `tokens` backend), first page only: a few
+layer (`service.search.discovery.search_profiles`, `tokens` backend), first page only: a few
 warm-up calls per query and size, then `--repeat` rounds of one timed call of every query
 at every size, the sizes in turn, their order rotating per round, so that a slow spell of
 the shared machine hits every size alike. The mix has three groups:
@@ -47,17 +47,17 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bench.search_data import PLANTED, PLANTED_COPIES, load_profiles
 from bench.server import embedded_server
-from documents.embedded import ProfileType
+from documents.vocabulary import ProfileType
 from migrations.runner import Runner, RunOptions
-from service.caller import Caller
-from service.cursor import CursorCodec
-from service.db import bind_documents, connect
-from service.search import SearchResult, search_profiles
-from service.search_backend import ExecutedQuery
-from service.search_query import SearchFilters, SearchQuery
-from service.search_tokens_backend import TokensBackend
+from service.platform.caller import Caller
+from service.platform.db import bind_documents, connect
+from service.search.backend import ExecutedQuery
+from service.search.cursor import CursorCodec
+from service.search.discovery import SearchResult, search_profiles
+from service.search.query import SearchFilters, SearchQuery
+from service.search.tokens.backend import TokensBackend
+from tests.factories.drawn import PLANTED, PLANTED_COPIES, load_profiles
 
 MongoDocument = dict[str, Any]
 
@@ -75,7 +75,7 @@ EVERYONE: tuple[ProfileType, ...] = ("dancer", "choreographer")
 
 CALLER = Caller("bench")
 CODEC = CursorCodec(b"bench")
-BACKEND = TokensBackend()
+BACKEND = TokensBackend.for_server(sorts_in_memory=True)  # the embedded server
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def _six_shapes(
 
 
 SELECTIVE = _six_shapes("Oyelaran", "anouk mar", "Bomba", "Wojciehowska", "tessellate", "Maëlys")
-"""Each matches the planted profiles (`bench.search_data.PLANTED`) of its rare word (a
+"""Each matches the planted profiles (`tests.factories.drawn.PLANTED`) of its rare word (a
 rare first name with a common prefix; a rare style in a common city): `PLANTED_COPIES`
 at every size (checked at run time)."""
 

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from service.embedded import EmbeddedDatabase
+from service.platform.embedded import EmbeddedDatabase
 
 
 @contextlib.contextmanager

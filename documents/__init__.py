@@ -1,4 +1,6 @@
-"""Beanie documents of the profiles service, one module per collection."""
+"""Stored shapes and the pure rules on them, no I/O: the Beanie documents (one module
+per collection), the collection list, the vocabulary, the clock, what every write
+derives (`derived`) and the legacy user record in code (`legacy`)."""
 
 from documents.choreographer import Choreographer
 from documents.dancer import Dancer

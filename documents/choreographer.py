@@ -5,9 +5,10 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from documents.embedded import ProfileType
+from documents.collections import CHOREOGRAPHERS
 from documents.profile_base import PROFILE_INDEXES, ProfileDocument
 from documents.profile_sections import PortfolioWork, RateCard, Workshop
+from documents.vocabulary import ProfileType
 
 
 class Choreographer(ProfileDocument):
@@ -24,7 +25,7 @@ class Choreographer(ProfileDocument):
     portfolio: list[PortfolioWork] = Field(default_factory=list)
 
     class Settings:
-        name = "choreographers"
+        name = CHOREOGRAPHERS
         use_revision = False
         indexes = [
             *PROFILE_INDEXES,

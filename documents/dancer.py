@@ -4,7 +4,8 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from documents.embedded import Attributes, ProfileType, Representation, RepresentationStatus, Sizing
+from documents.collections import DANCERS
+from documents.embedded import Attributes, Representation, Sizing
 from documents.profile_base import PROFILE_INDEXES, ProfileDocument
 from documents.profile_sections import (
     Audition,
@@ -12,6 +13,7 @@ from documents.profile_sections import (
     PerformanceVideo,
     StyleSpecialisation,
 )
+from documents.vocabulary import ProfileType, RepresentationStatus
 
 
 class Dancer(ProfileDocument):
@@ -30,7 +32,7 @@ class Dancer(ProfileDocument):
     auditions: list[Audition] = Field(default_factory=list)
 
     class Settings:
-        name = "dancers"
+        name = DANCERS
         use_revision = False
         indexes = [
             *PROFILE_INDEXES,

@@ -6,12 +6,9 @@ dropped. The limits of what clients may send live in the API's request schemas.
 """
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RepresentationStatus = Literal["represented", "seeking", "independent"]
-ProfileType = Literal["dancer", "choreographer"]
 SizeValue = str | int | float
 
 

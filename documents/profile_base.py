@@ -1,13 +1,15 @@
 """Fields every profile document has, whatever its type."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import ClassVar
 
 from beanie import Document, PydanticObjectId
 from pydantic import ConfigDict, Field
 from pymongo import ASCENDING, IndexModel
 
-from documents.embedded import Headshot, Link, ProfileType, Resume, TrainingSummary
+from documents.clock import utc_now
+from documents.embedded import Headshot, Link, Resume, TrainingSummary
+from documents.vocabulary import ProfileType
 
 PROFILE_INDEXES = [
     IndexModel([("userId", ASCENDING)], name="userId_unique", unique=True),
@@ -22,12 +24,6 @@ PROFILE_INDEXES = [
 active profile, listings and search (an equality prefix, then the sort key, so mongod
 returns a page in index order; one array field only: mongod refuses parallel arrays).
 The migrations create them (`migrations/versions/0001_*`, `0006_*`)."""
-
-
-def utc_now() -> datetime:
-    """Now, in UTC, truncated to milliseconds (what BSON dates keep)."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 class ProfileDocument(Document):

@@ -5,14 +5,8 @@ removed on its own. Dates are ISO `YYYY-MM-DD` strings (they sort as dates and c
 time zone). Permissive like the other embedded models: the limits are the API's.
 """
 
-from typing import Literal
-
 from documents.embedded import Embedded
-
-AvailabilityStatus = Literal["available", "booked", "tentative"]
-StyleLevel = Literal["beginner", "intermediate", "advanced", "professional"]
-AuditionOutcome = Literal["pending", "callback", "booked", "not_selected"]
-RateUnit = Literal["hour", "day", "session", "project"]
+from documents.vocabulary import AuditionOutcome, AvailabilityStatus, RateUnit, StyleLevel
 
 
 class SectionItem(Embedded):

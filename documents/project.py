@@ -4,6 +4,8 @@ from beanie import Document, PydanticObjectId
 from pydantic import ConfigDict
 from pymongo import ASCENDING, IndexModel
 
+from documents.collections import PROJECTS
+
 
 class Project(Document):
     """A project credit. `profileId` is added by the migration (plan 3.3)."""
@@ -20,7 +22,7 @@ class Project(Document):
     link: str | None = None
 
     class Settings:
-        name = "projects"
+        name = PROJECTS
         use_revision = False
         indexes = [
             IndexModel([("userId", ASCENDING)], name="userId"),

@@ -4,6 +4,8 @@ from beanie import Document, PydanticObjectId
 from pydantic import ConfigDict
 from pymongo import ASCENDING, IndexModel
 
+from documents.collections import TRAINING
+
 
 class Training(Document):
     """A training record. `profileId` is added by the migration (plan 3.3)."""
@@ -20,7 +22,7 @@ class Training(Document):
     endYear: int | None = None
 
     class Settings:
-        name = "training"
+        name = TRAINING
         use_revision = False
         indexes = [
             IndexModel([("userId", ASCENDING)], name="userId"),

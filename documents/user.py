@@ -12,28 +12,8 @@ from beanie import Document, PydanticObjectId
 from pydantic import ConfigDict, Field
 from pymongo import ASCENDING, IndexModel
 
-from documents.embedded import ProfileType
-
-# Legacy profile fields as they sit on old user records (shared/LEGACY.md). Their
-# values are raw and dirty (casing drift, heights as strings, nulls), so they are typed
-# loosely: the model must load whatever is there and is never the writer of these.
-LEGACY_PROFILE_FIELDS = (
-    "profileType",
-    "displayName",
-    "bio",
-    "headshots",
-    "attributes",
-    "sizing",
-    "resume",
-    "links",
-    "sagAftraId",
-    "companyName",
-    "workLocation",
-    "training",
-    "representationStatus",
-    "representation",
-    "searchPattern",
-)
+from documents.collections import USERS
+from documents.vocabulary import ProfileType
 
 
 class User(Document):
@@ -53,7 +33,9 @@ class User(Document):
     activeDancerId: PydanticObjectId | None = None
     activeChoreographerId: PydanticObjectId | None = None
 
-    # legacy profile fields (dual-write period); see LEGACY_PROFILE_FIELDS
+    # legacy profile fields (dual-write period; `documents.legacy.fields`): raw and
+    # dirty (casing drift, heights as strings, nulls), so typed loosely: the model must
+    # load whatever is there and is never the writer of these
     profileType: Any = None
     displayName: Any = None
     bio: Any = None
@@ -78,6 +60,6 @@ class User(Document):
         return self.id
 
     class Settings:
-        name = "users"
+        name = USERS
         use_revision = False
         indexes = [IndexModel([("authId", ASCENDING)], name="authId_unique", unique=True)]

@@ -20,6 +20,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from documents.clock import utc_now
 from migrations import collections as names
 from migrations.errors import LockHeldError, LockLostError
 
@@ -29,10 +30,8 @@ LOCK_ID = "migrations"
 DEFAULT_TTL_SECONDS = 60.0
 
 
-def now() -> datetime:
-    """The current time, UTC, at millisecond precision (what BSON keeps)."""
-    moment = datetime.now(UTC)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+now = utc_now
+"""The runner's clock, the scripts' too (`from migrations.lock import now`)."""
 
 
 def default_owner() -> str:

@@ -1,5 +1,6 @@
 """Finding the versioned scripts in `migrations/versions/NNNN_name.py`."""
 
+import ast
 import importlib
 import re
 from collections.abc import Awaitable, Callable
@@ -80,6 +81,37 @@ class Script:
     def label(self) -> str:
         """`0002_create_dancer_profiles`."""
         return f"{self.version:04d}_{self.name}"
+
+
+@dataclass(frozen=True)
+class ScriptFile:
+    """A script as its file tells, without importing it: version, name, destructive."""
+
+    version: int
+    name: str
+    destructive: bool
+
+
+def _declares_destructive(source: str) -> bool:
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "DESTRUCTIVE" for target in node.targets
+        ):
+            return isinstance(node.value, ast.Constant) and node.value.value is True
+    return False
+
+
+def listed(directory: Path = VERSIONS_DIR) -> list[ScriptFile]:
+    """Every script of `directory`, ordered by version, read as text: what a release
+    expects of the database, known without running any script's imports."""
+    files = []
+    for path in sorted(directory.glob("*.py")):
+        if match := _FILE.match(path.name):
+            source = path.read_text(encoding="utf-8")
+            files.append(
+                ScriptFile(int(match.group(1)), match.group(2), _declares_destructive(source))
+            )
+    return files
 
 
 def discover(directory: Path = VERSIONS_DIR, package: str = "migrations.versions") -> list[Script]:

@@ -8,20 +8,14 @@ going through the service shows up as a mismatch.
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
+from documents.legacy.fields import PROFILE_FIELDS
+from documents.legacy.mapping import map_legacy_profile, normalise_profile_type
 from migrations import collections as names
-from migrations.counts import record_counts
-from migrations.legacy_mapping import (
-    PROFILE_FIELDS,
-    legacy_updated_at,
-    map_legacy_profile,
-    normalise_profile_type,
-)
 from migrations.lookups import find_in
 from migrations.values import same_value
 
@@ -116,81 +110,3 @@ def _compare_user(
     if not profile.get("isPrimary"):
         found.append(Mismatch(user["_id"], "isPrimary", True, profile.get("isPrimary")))
     return found
-
-
-async def repair(db: AsyncDatabase[Document], mismatches: list[Mismatch]) -> list[str]:
-    """Bring the older side of each mismatched field up to the newer one, by update time.
-
-    Legacy newer (an older release wrote the user): the profile takes the mapped legacy
-    value (its version is bumped and derived fields recomputed). Profile newer: the legacy
-    field takes the profile's value. A legacy value that cannot be mapped is recorded as
-    an issue. Returns one line per change; mismatches it cannot repair (a missing profile)
-    are listed too.
-    """
-    from migrations.lock import now
-    from service.completeness import compute_completeness
-    from service.search_fields import search_fields
-
-    changes: list[str] = []
-    by_user: dict[ObjectId, list[Mismatch]] = {}
-    for mismatch in mismatches:
-        by_user.setdefault(mismatch.user_id, []).append(mismatch)
-    for user_id, found in by_user.items():
-        user = await db[names.USERS].find_one({"_id": user_id})
-        profile_type = normalise_profile_type((user or {}).get("profileType"))
-        if user is None or profile_type is None:
-            changes.append(f"user {user_id}: cannot repair {[m.field for m in found]}")
-            continue
-        collection = db[names.PROFILE_COLLECTIONS[profile_type]]
-        profile = await collection.find_one({"userId": user_id})
-        if profile is None:
-            changes.append(f"user {user_id}: no {profile_type} profile; run `profiles migrate up`")
-            continue
-        expected, issues = map_legacy_profile(user, profile_type)
-        unmappable = {issue.field: issue for issue in issues}
-        legacy_newer = legacy_updated_at(user) > _aware(profile.get("updatedAt"))
-        fields = [m.field for m in found if m.field in PROFILE_FIELDS[profile_type]]
-        for field in [m.field for m in found if m.field in unmappable]:
-            issue = unmappable[field]
-            await db[names.ISSUES].update_one(
-                {"userId": user_id, "field": issue.field, "rule": issue.rule},
-                {"$set": {"raw": issue.raw, "script": "repair", "recordedAt": now()}},
-                upsert=True,
-            )
-            changes.append(f"user {user_id} {field}: recorded {issue.rule} {issue.raw!r}")
-        fields = [f for f in fields if f not in unmappable]
-        if not fields:
-            continue
-        if legacy_newer:
-            merged = {**profile, **{f: expected.get(f) for f in fields}}
-            projects, training = (await record_counts(db, "profileId", [profile["_id"]], None))[
-                profile["_id"]
-            ]
-            score = compute_completeness(
-                profile_type, merged, project_count=projects, training_count=training
-            ).score
-            await collection.update_one(
-                {"_id": profile["_id"]},
-                {
-                    "$set": {
-                        **{f: expected.get(f) for f in fields},
-                        "completeness": score,
-                        **search_fields(profile_type, merged, score, profile["_id"]),
-                        "updatedAt": now(),
-                    },
-                    "$inc": {"version": 1},
-                },
-            )
-            changes.extend(f"user {user_id} {f}: profile <- legacy" for f in fields)
-        else:
-            await db[names.USERS].update_one(
-                {"_id": user_id}, {"$set": {f: profile.get(f) for f in fields}}
-            )
-            changes.extend(f"user {user_id} {f}: legacy <- profile" for f in fields)
-    return changes
-
-
-def _aware(value: Any) -> datetime:
-    if not isinstance(value, datetime):
-        return datetime.min.replace(tzinfo=UTC)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -18,11 +18,11 @@ from pymongo import AsyncMongoClient
 
 from api.app import create_app
 from migrations.runner import Runner, RunOptions
-from service.config import Settings
-from service.db import Database, MongoDocument, connect
-from service.embedded import EmbeddedDatabase
+from service.platform.config import Settings
+from service.platform.db import Database, MongoDocument, connect
+from service.platform.embedded import EmbeddedDatabase
 from tests.fault_tally import TALLY
-from tests.helpers import TEST_SECRET
+from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +78,7 @@ def raw_client(database: Database) -> AsyncMongoClient[MongoDocument]:
 @pytest.fixture
 def app(settings: Settings, database: Database) -> Litestar:
     """The API on this test's database."""
-    return create_app(settings)
+    return create_app(settings, expected_migrations=EXPECTED_MIGRATIONS)
 
 
 @pytest.fixture

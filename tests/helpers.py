@@ -7,9 +7,13 @@ import jwt
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from service.tokens import issue_token
+from migrations.scripts import listed
+from service.platform.readiness import ExpectedMigrations
+from service.platform.tokens import issue_token
 
 TEST_SECRET = "test-secret-of-at-least-thirty-two-bytes-0123456789"
+EXPECTED_MIGRATIONS = ExpectedMigrations.of((s.version, s.destructive) for s in listed())
+"""What the app expects of the database, as `profiles serve` lists it."""
 
 Client = AsyncTestClient[Litestar]
 

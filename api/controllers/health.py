@@ -1,11 +1,11 @@
 """Liveness and readiness probes (no auth)."""
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 
+from api.deps import DatabaseDep, ExpectedMigrationsDep
 from api.errors import problem_responses
 from api.schemas.responses import Health
-from service.db import Database
-from service.readiness import check_ready
+from service.platform.readiness import check_ready
 
 NO_TOKEN: list[dict[str, list[str]]] = [{}]
 """An OpenAPI security requirement that asks for nothing: probes take no token."""
@@ -26,7 +26,8 @@ class HealthController(Controller):
         security=NO_TOKEN,
         responses=problem_responses(public=True),
     )
-    async def ready(self, request: Request) -> Health:  # type: ignore[type-arg]
-        database: Database = request.app.state.database
-        await check_ready(database)
+    async def ready(
+        self, database: DatabaseDep, expected_migrations: ExpectedMigrationsDep
+    ) -> Health:
+        await check_ready(database, expected_migrations)
         return Health(status="ready")

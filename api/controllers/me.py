@@ -1,14 +1,15 @@
 """`/v1/me`: the caller's account, onboarding, and their own profiles."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, delete, get, patch, post, put
-from litestar.params import HeaderParameter, JSONBody
+from litestar.params import JSONBody
 from litestar.response import Response
 
-from api.controllers.common import AuthRequest, profile_response
+from api.controllers.responses import profile_response
+from api.deps import CallerDep, IfMatchDep
 from api.errors import problem_responses
-from api.etag import etag_for, parse_if_match
+from api.etag import etag_for
 from api.schemas.profile_requests import (
     STARTER_KEYS,
     MePatch,
@@ -17,22 +18,17 @@ from api.schemas.profile_requests import (
     SwitchProfile,
 )
 from api.schemas.responses import MeOut, MyProfileList, ProfileComparison, ProfileOut
-from service.accounts import get_me, update_me
-from service.erasure import erase_account
-from service.my_profiles import (
+from service.accounts.erasure import erase_account
+from service.me.account import get_me, update_me
+from service.me.comparison import compare_my_profiles
+from service.me.onboarding import complete_onboarding
+from service.me.profiles import (
     add_profile,
     get_my_active_profile,
     get_profile_switcher,
     switch_active_profile,
 )
-from service.onboarding import complete_onboarding
-from service.profile_comparison import compare_my_profiles
-from service.results import AccountResult
-
-IfMatch = Annotated[
-    str | None,
-    HeaderParameter(name="If-Match", required=False, description="ETag of the active profile"),
-]
+from service.profiles.results import AccountResult
 
 
 def _account_response(result: AccountResult) -> Response[Any]:
@@ -45,8 +41,8 @@ class MeController(Controller):
     tags = ["me"]
 
     @get("/", summary="The caller's account and active profile", responses=problem_responses(404))
-    async def read_me(self, request: AuthRequest) -> Response[MeOut]:
-        return _account_response(await get_me(request.user))
+    async def read_me(self, caller: CallerDep) -> Response[MeOut]:
+        return _account_response(await get_me(caller))
 
     @patch(
         "/",
@@ -54,7 +50,7 @@ class MeController(Controller):
         responses=problem_responses(404, 409, 412, 413, 422),
     )
     async def update_me(
-        self, request: AuthRequest, data: JSONBody[MePatch], if_match: IfMatch = None
+        self, caller: CallerDep, data: JSONBody[MePatch], if_match: IfMatchDep
     ) -> Response[MeOut]:
         account = data.model_dump(exclude_unset=True, include={"email", "fullName"})
         profile = (
@@ -62,7 +58,7 @@ class MeController(Controller):
             if "activeProfile" in data.model_fields_set and data.activeProfile is not None
             else None
         )
-        result = await update_me(request.user, account, profile, parse_if_match(if_match))
+        result = await update_me(caller, account, profile, if_match)
         return _account_response(result)
 
     @delete(
@@ -73,8 +69,8 @@ class MeController(Controller):
         "there is no account.",
         responses=problem_responses(404, 409),
     )
-    async def erase_me(self, request: AuthRequest) -> None:
-        await erase_account(request.user)
+    async def erase_me(self, caller: CallerDep) -> None:
+        await erase_account(caller)
 
     @post(
         "/onboarding",
@@ -83,13 +79,13 @@ class MeController(Controller):
     )
     async def onboard(
         self,
-        request: AuthRequest,
+        caller: CallerDep,
         data: JSONBody[Onboarding],
     ) -> Response[ProfileOut]:
         body = data.root
         fields = body.model_dump(exclude_unset=True, exclude={*STARTER_KEYS, "email", "fullName"})
         result = await complete_onboarding(
-            request.user,
+            caller,
             body.profileType,
             body.email,
             body.fullName,
@@ -103,8 +99,8 @@ class MeController(Controller):
         summary="All the caller's profiles, each with the completeness sections it misses",
         responses=problem_responses(404),
     )
-    async def list_mine(self, request: AuthRequest) -> MyProfileList:
-        results = await get_profile_switcher(request.user)
+    async def list_mine(self, caller: CallerDep) -> MyProfileList:
+        results = await get_profile_switcher(caller)
         return {"items": [result.view for result in results], "nextCursor": None}  # type: ignore[return-value]
 
     @get(
@@ -114,8 +110,8 @@ class MeController(Controller):
         "same. 409 unless the caller has both profiles.",
         responses=problem_responses(404, 409),
     )
-    async def compare_mine(self, request: AuthRequest) -> ProfileComparison:
-        return ProfileComparison.model_validate(await compare_my_profiles(request.user))
+    async def compare_mine(self, caller: CallerDep) -> ProfileComparison:
+        return ProfileComparison.model_validate(await compare_my_profiles(caller))
 
     @post(
         "/profiles",
@@ -124,13 +120,11 @@ class MeController(Controller):
         "caller's other profile, then the body's own on top.",
         responses=problem_responses(404, 409, 413, 422),
     )
-    async def add_mine(
-        self, request: AuthRequest, data: JSONBody[NewProfile]
-    ) -> Response[ProfileOut]:
+    async def add_mine(self, caller: CallerDep, data: JSONBody[NewProfile]) -> Response[ProfileOut]:
         body = data.root
         fields = body.model_dump(exclude_unset=True, exclude=set(STARTER_KEYS))
         result = await add_profile(
-            request.user,
+            caller,
             body.profileType,
             fields,
             template=body.template,
@@ -141,8 +135,8 @@ class MeController(Controller):
     @get(
         "/profiles/active", summary="The caller's active profile", responses=problem_responses(404)
     )
-    async def read_active(self, request: AuthRequest) -> Response[ProfileOut]:
-        return profile_response(await get_my_active_profile(request.user))
+    async def read_active(self, caller: CallerDep) -> Response[ProfileOut]:
+        return profile_response(await get_my_active_profile(caller))
 
     @put(
         "/profiles/active",
@@ -150,6 +144,6 @@ class MeController(Controller):
         responses=problem_responses(404, 409, 422),
     )
     async def switch_active(
-        self, request: AuthRequest, data: JSONBody[SwitchProfile]
+        self, caller: CallerDep, data: JSONBody[SwitchProfile]
     ) -> Response[ProfileOut]:
-        return profile_response(await switch_active_profile(request.user, data.profileType))
+        return profile_response(await switch_active_profile(caller, data.profileType))

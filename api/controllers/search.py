@@ -5,7 +5,7 @@ from typing import Any
 
 from litestar import Response, get
 
-from api.controllers.common import AuthRequest, cursor_codec
+from api.deps import CallerDep, CursorCodecDep, SearchBackendDep
 from api.errors import problem_responses
 from api.query_guard import known_query_parameters_only
 from api.schemas.search import (
@@ -25,8 +25,9 @@ from api.schemas.search import (
     Verified,
     WithFacets,
 )
-from service.search import SearchResult, search_profiles
-from service.search_query import SearchFilters, SearchQuery, availability_range
+from documents.vocabulary import PROFILE_TYPES
+from service.search.discovery import SearchResult, search_profiles
+from service.search.query import SearchFilters, SearchQuery, availability_range
 
 ORDER = (
     "Best match first: profiles where more words match a whole word rank higher, then"
@@ -70,7 +71,9 @@ def _tuple(values: Sequence[str] | None) -> tuple[str, ...]:
     guards=[known_query_parameters_only],
 )
 async def search_dancers(
-    request: AuthRequest,
+    caller: CallerDep,
+    cursor_codec: CursorCodecDep,
+    search_backend: SearchBackendDep,
     q: Q = None,
     limit: Limit = 20,
     cursor: Cursor = None,
@@ -98,9 +101,7 @@ async def search_dancers(
         cursor=cursor,
         facets=facets,
     )
-    result = await search_profiles(
-        request.user, query, cursor_codec(request), request.app.state.search_backend
-    )
+    result = await search_profiles(caller, query, cursor_codec, search_backend)
     return page_response(result)
 
 
@@ -113,7 +114,9 @@ async def search_dancers(
     guards=[known_query_parameters_only],
 )
 async def search_choreographers(
-    request: AuthRequest,
+    caller: CallerDep,
+    cursor_codec: CursorCodecDep,
+    search_backend: SearchBackendDep,
     q: Q = None,
     limit: Limit = 20,
     cursor: Cursor = None,
@@ -130,9 +133,7 @@ async def search_choreographers(
         cursor=cursor,
         facets=facets,
     )
-    result = await search_profiles(
-        request.user, query, cursor_codec(request), request.app.state.search_backend
-    )
+    result = await search_profiles(caller, query, cursor_codec, search_backend)
     return page_response(result)
 
 
@@ -147,7 +148,9 @@ async def search_choreographers(
     guards=[known_query_parameters_only],
 )
 async def search_everyone(
-    request: AuthRequest,
+    caller: CallerDep,
+    cursor_codec: CursorCodecDep,
+    search_backend: SearchBackendDep,
     q: Q = None,
     limit: Limit = 20,
     cursor: Cursor = None,
@@ -162,7 +165,7 @@ async def search_everyone(
     facets: WithFacets = False,
 ) -> Response[SearchPage]:
     query = SearchQuery(
-        kinds=("dancer", "choreographer"),
+        kinds=PROFILE_TYPES,
         text=q or "",
         filters=SearchFilters(
             styles=_tuple(style),
@@ -177,7 +180,5 @@ async def search_everyone(
         cursor=cursor,
         facets=facets,
     )
-    result = await search_profiles(
-        request.user, query, cursor_codec(request), request.app.state.search_backend
-    )
+    result = await search_profiles(caller, query, cursor_codec, search_backend)
     return page_response(result)

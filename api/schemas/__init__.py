@@ -1,0 +1,1 @@
+"""Request and response shapes as the OpenAPI schema declares them (pydantic models)."""

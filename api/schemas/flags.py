@@ -1,14 +1,14 @@
 """Bodies of `/v1/admin/flags`: the rollout flags and a JSON merge patch of them."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 
 from api.schemas.fields import NO_NUL, RequestModel
+from service.rollout.flags import ReadSource
 
 AuthId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
-ReadSource = Literal["legacy", "profiles"]
 MAX_ALLOWLIST = 1000
 
 

@@ -25,10 +25,9 @@ from api.schemas.fields import (
     StorageId,
     Title,
 )
-from service.dance_styles import canonical_style
-from service.profile_templates import NAME_PATTERN as TEMPLATE_NAME_PATTERN
-
-RepresentationStatus = Literal["represented", "seeking", "independent"]
+from documents.dance_styles import canonical_style
+from documents.vocabulary import ProfileType, RepresentationStatus
+from service.profiles.templates import NAME_PATTERN as TEMPLATE_NAME_PATTERN
 
 
 class HeadshotIn(RequestModel):
@@ -214,7 +213,7 @@ class Onboarding(
 class SwitchProfile(RequestModel):
     """The profile type to make active."""
 
-    profileType: Literal["dancer", "choreographer"]
+    profileType: ProfileType
 
 
 class MePatch(AccountFields):

@@ -2,7 +2,7 @@
 fields required) and one to change it (a JSON merge patch: everything optional)."""
 
 from datetime import date as Date  # noqa: N812 (fields are named `date`)
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
@@ -14,17 +14,20 @@ from api.schemas.fields import (
     Title,
 )
 from api.schemas.profile_requests import LinkIn, RepresentationPatch
-from service.dance_styles import canonical_style
+from documents.dance_styles import canonical_style
+from documents.vocabulary import (
+    AuditionOutcome,
+    AvailabilityStatus,
+    RateUnit,
+    RepresentationStatus,
+    StyleLevel,
+)
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Amount = Annotated[float, Field(ge=0, le=1_000_000)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Note = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00]*$")]
 Style = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
-AvailabilityStatus = Literal["available", "booked", "tentative"]
-StyleLevel = Literal["beginner", "intermediate", "advanced", "professional"]
-AuditionOutcome = Literal["pending", "callback", "booked", "not_selected"]
-RateUnit = Literal["hour", "day", "session", "project"]
 
 
 class StyleMixin(BaseModel):
@@ -196,5 +199,5 @@ class LinksIn(RequestModel):
 class RepresentationIn(RequestModel):
     """A JSON merge patch of a dancer's representation."""
 
-    representationStatus: Literal["represented", "seeking", "independent"] | None = None
+    representationStatus: RepresentationStatus | None = None
     representation: RepresentationPatch | None = None

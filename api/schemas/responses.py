@@ -18,6 +18,7 @@ from api.schemas.section_items import (
     VideoOut,
     WorkshopOut,
 )
+from documents.vocabulary import ProfileType, RepresentationStatus
 
 
 class Problem(BaseModel):
@@ -95,7 +96,7 @@ class RepresentationOut(BaseModel):
 class RepresentationPartOut(BaseModel):
     """A dancer's representation status and agency."""
 
-    representationStatus: Literal["represented", "seeking", "independent"] | None
+    representationStatus: RepresentationStatus | None
     representation: RepresentationOut | None
 
 
@@ -125,7 +126,7 @@ class DancerOut(ProfileOutBase):
     attributes: AttributesOut | None
     sizing: SizingOut | None = Field(default=None, description="Owner and admins only")
     sagAftraId: str | None = Field(default=None, description="Owner and admins only")
-    representationStatus: Literal["represented", "seeking", "independent"] | None
+    representationStatus: RepresentationStatus | None
     representation: RepresentationOut | None
     availability: list[AvailabilityOut]
     specialisations: list[SpecialisationOut]
@@ -201,7 +202,7 @@ class ProfileTemplateOut(BaseModel):
     """A named starter set of profile fields."""
 
     name: str
-    profileType: Literal["dancer", "choreographer"]
+    profileType: ProfileType
     fields: dict[str, Any] = Field(description="A profile patch of that type")
     updatedAt: datetime | None
     updatedBy: str | None = Field(description="The authId of the admin who last wrote it")
@@ -231,7 +232,7 @@ class MeOut(BaseModel):
     email: str | None
     fullName: str | None
     onboardingComplete: bool
-    activeProfileType: Literal["dancer", "choreographer"] | None
+    activeProfileType: ProfileType | None
     activeProfile: DancerOut | ChoreographerOut | None
 
 

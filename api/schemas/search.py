@@ -1,13 +1,14 @@
 """Query parameters and bodies of the discovery endpoints."""
 
 from datetime import date as Date  # noqa: N812
-from typing import Annotated, Literal
+from typing import Annotated
 
 from litestar.params import QueryParameter
 from pydantic import BaseModel, Field
 
 from api.schemas.fields import NO_NUL
 from api.schemas.responses import ChoreographerOut, DancerOut
+from documents.vocabulary import RepresentationStatus
 
 Q = Annotated[
     str | None,
@@ -42,7 +43,7 @@ Locations = Annotated[
     QueryParameter(name="location", description="Work location, as `style` (`Atlanta, GA`)"),
 ]
 Representation = Annotated[
-    list[Literal["represented", "seeking", "independent"]] | None,
+    list[RepresentationStatus] | None,
     QueryParameter(description="Dancers: representation status"),
 ]
 Genders = Annotated[

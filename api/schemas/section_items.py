@@ -1,9 +1,9 @@
 """Response bodies of the items of a profile's phase-6 sections, as stored: every item
 has the `id` the server gave it. Dates are `YYYY-MM-DD` strings."""
 
-from typing import Literal
-
 from pydantic import BaseModel, Field, create_model
+
+from documents.vocabulary import AuditionOutcome, AvailabilityStatus, RateUnit, StyleLevel
 
 
 class SectionItemOut(BaseModel):
@@ -13,13 +13,13 @@ class SectionItemOut(BaseModel):
 class AvailabilityOut(SectionItemOut):
     start: str
     end: str
-    status: Literal["available", "booked", "tentative"]
+    status: AvailabilityStatus
     note: str | None = None
 
 
 class SpecialisationOut(SectionItemOut):
     style: str
-    level: Literal["beginner", "intermediate", "advanced", "professional"] | None = None
+    level: StyleLevel | None = None
 
 
 class VideoOut(SectionItemOut):
@@ -33,7 +33,7 @@ class AuditionOut(SectionItemOut):
     production: str
     date: str | None = None
     role: str | None = None
-    outcome: Literal["pending", "callback", "booked", "not_selected"] | None = None
+    outcome: AuditionOutcome | None = None
 
 
 class PriceOut(BaseModel):
@@ -53,7 +53,7 @@ class WorkshopOut(SectionItemOut):
 
 class RateCardOut(SectionItemOut):
     service: str
-    unit: Literal["hour", "day", "session", "project"]
+    unit: RateUnit
     amount: float
     currency: str
 

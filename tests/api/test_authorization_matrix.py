@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 
-from service.config import Settings
+from service.platform.config import Settings
 from tests.api.test_authorization import (
     Operation,
     _token_without_sub,

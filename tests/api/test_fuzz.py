@@ -37,7 +37,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from service.config import Settings
+from service.platform.config import Settings
 from tests.helpers import Client, auth, onboard
 
 Operation = APIOperation[Any, Any, Any, Any]

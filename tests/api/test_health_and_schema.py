@@ -4,8 +4,8 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
-from service.config import Settings
-from service.db import MongoDocument
+from service.platform.config import Settings
+from service.platform.db import MongoDocument
 from tests.helpers import Client
 
 

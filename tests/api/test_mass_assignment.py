@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from pymongo import AsyncMongoClient
 
-from service.config import Settings
-from service.db import MongoDocument
+from service.platform.config import Settings
+from service.platform.db import MongoDocument
 from tests.helpers import Client, auth, onboard
 
 PROFILE_SERVER_FIELDS: dict[str, Any] = {

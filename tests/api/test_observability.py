@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from service.db import Database
-from service.logs import JsonFormatter, RequestIdFilter, make_handler
+from service.platform.db import Database
+from service.platform.logs import JsonFormatter, RequestIdFilter, make_handler
 from tests.helpers import Client, auth, onboard
 
 
@@ -84,7 +84,7 @@ async def test_a_request_id_is_echoed_or_made_and_is_in_the_logs(
             await client.get("/health/live", headers={"X-Request-ID": "logged-42"})
             logging.getLogger("profiles.test").info("outside a request handler")
             from api.errors import from_database_error
-            from service.logs import request_id_var
+            from service.platform.logs import request_id_var
 
             token = request_id_var.set("inside-7")
             try:
@@ -102,11 +102,12 @@ async def test_the_request_id_reaches_log_lines_written_by_a_handler(
     client: Client, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A line logged by code a handler calls carries the id of the request."""
-    from service.readiness import check_ready as original
+    from service.platform.readiness import ExpectedMigrations
+    from service.platform.readiness import check_ready as original
 
-    async def logging_check(database: Database) -> None:
+    async def logging_check(database: Database, expected: ExpectedMigrations) -> None:
         logging.getLogger("profiles.api").warning("checking readiness")
-        await original(database)
+        await original(database, expected)
 
     monkeypatch.setattr("api.controllers.health.check_ready", logging_check)
     caplog.handler.addFilter(RequestIdFilter())
@@ -118,7 +119,7 @@ async def test_the_request_id_reaches_log_lines_written_by_a_handler(
 
 
 def test_json_log_lines_are_one_object_each_with_the_request_id() -> None:
-    from service.logs import request_id_var
+    from service.platform.logs import request_id_var
 
     stream = io.StringIO()
     handler = make_handler("json", stream)

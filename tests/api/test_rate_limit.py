@@ -8,9 +8,9 @@ from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.rate_limit import TokenBuckets
-from service.config import Settings
-from service.db import Database
-from tests.helpers import auth
+from service.platform.config import Settings
+from service.platform.db import Database
+from tests.helpers import EXPECTED_MIGRATIONS, auth
 
 PATH = "/v1/dance-styles"
 
@@ -22,7 +22,7 @@ async def limited(
     """The app with a burst of 3 requests per caller, then one every 10 seconds (slow
     enough that no token comes back while a test runs)."""
     changes = {"rate_limit_per_second": 0.1, "rate_limit_burst": 3}
-    app = create_app(settings.model_copy(update=changes))
+    app = create_app(settings.model_copy(update=changes), expected_migrations=EXPECTED_MIGRATIONS)
     async with AsyncTestClient(app=app) as client:
         yield client
 
@@ -65,7 +65,10 @@ async def test_invalid_tokens_are_refused_before_they_are_counted(
 
 
 async def test_the_limit_can_be_switched_off(settings: Settings, database: Database) -> None:
-    app = create_app(settings.model_copy(update={"rate_limit_per_second": 0}))
+    app = create_app(
+        settings.model_copy(update={"rate_limit_per_second": 0}),
+        expected_migrations=EXPECTED_MIGRATIONS,
+    )
     async with AsyncTestClient(app=app) as client:
         for _ in range(30):
             assert (await client.get(PATH, headers=auth("unlimited"))).status_code == 200

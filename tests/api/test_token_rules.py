@@ -16,11 +16,11 @@ from litestar.testing import AsyncTestClient
 from pydantic import SecretStr
 
 from api.app import create_app
-from service.cli import main
-from service.config import Settings
-from service.db import Database
-from service.secrets import MissingSecretError
-from tests.helpers import TEST_SECRET, token
+from service.cli.main import main
+from service.platform.config import Settings
+from service.platform.db import Database
+from service.platform.secrets import MissingSecretError
+from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, token
 
 OLD_SECRET = "the-previous-secret-of-at-least-thirty-two-bytes"
 OTHER_SECRET = "some-other-secret-of-at-least-thirty-two-bytes-x"
@@ -37,7 +37,9 @@ def client_with(settings: Settings, database: Database) -> Factory:
 
     @asynccontextmanager
     async def make(**changes: Any) -> AsyncIterator[AsyncTestClient[Litestar]]:
-        app = create_app(settings.model_copy(update=changes))
+        app = create_app(
+            settings.model_copy(update=changes), expected_migrations=EXPECTED_MIGRATIONS
+        )
         async with AsyncTestClient(app=app) as client:
             yield client
 
@@ -168,4 +170,7 @@ def test_serve_refuses_to_start_with_a_database_url_and_no_secret(
     assert len(lines) == 1, captured.err
     assert lines[0].startswith("profiles: ") and "PROFILES_JWT_SECRET" in lines[0]
     with pytest.raises(MissingSecretError):
-        create_app(Settings(mongodb_url="mongodb://db.example.test:27017", data_dir=tmp_path))
+        create_app(
+            Settings(mongodb_url="mongodb://db.example.test:27017", data_dir=tmp_path),
+            expected_migrations=EXPECTED_MIGRATIONS,
+        )

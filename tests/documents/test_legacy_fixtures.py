@@ -16,8 +16,8 @@ from pymongo import AsyncMongoClient
 
 from documents import Choreographer, Dancer, Project, Training, User
 from documents.profile_base import ProfileDocument
-from service.config import Settings
-from service.db import MongoDocument
+from service.platform.config import Settings
+from service.platform.db import MongoDocument
 from tests.fixtures import LEGACY_SMALL
 
 LEGACY_DIR = LEGACY_SMALL

@@ -15,8 +15,8 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
-from service.config import Settings
-from service.db import MongoDocument, create_client
+from service.platform.config import Settings
+from service.platform.db import MongoDocument, create_client
 from tests.fault_tally import TALLY
 
 POLLING_MONITOR = "serverMonitoringMode=poll&heartbeatFrequencyMS=500"

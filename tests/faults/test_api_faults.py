@@ -10,12 +10,12 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations.verify import find_mismatches
-from service.config import Settings
-from service.db import MongoDocument
-from tests.api.dual_write_helpers import insert_legacy_user, set_flags
+from service.platform.config import Settings
+from service.platform.db import MongoDocument
 from tests.fault_tally import TALLY
 from tests.faults.conftest import Faults
 from tests.helpers import Client, auth, onboard
+from tests.service.rollout.dual_write_helpers import insert_legacy_user, set_flags
 
 # (commands, failpoint data): network drops, write conflicts, server-side time limits,
 # host unreachable, a slow server; and shutdown / step-down / not-primary codes, after

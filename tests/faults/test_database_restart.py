@@ -10,10 +10,10 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from migrations.runner import Runner, RunOptions
-from service.config import Settings
-from service.db import create_client
-from service.embedded import EmbeddedDatabase, free_port
-from tests.helpers import TEST_SECRET, auth
+from service.platform.config import Settings
+from service.platform.db import create_client
+from service.platform.embedded import EmbeddedDatabase, free_port
+from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, auth
 
 SELECTION_MS = 1000
 BOUND_S = SELECTION_MS / 1000 + 1.0
@@ -41,7 +41,9 @@ async def test_ready_follows_a_database_that_stops_and_restarts(tmp_path: Path) 
             server_selection_timeout_ms=SELECTION_MS,
             operation_timeout_ms=SELECTION_MS,
         )
-        async with AsyncTestClient(app=create_app(settings)) as client:
+        async with AsyncTestClient(
+            app=create_app(settings, expected_migrations=EXPECTED_MIGRATIONS)
+        ) as client:
             assert (await client.get("/health/ready")).status_code == 200
             onboarded = await client.post(
                 "/v1/me/onboarding", json={"profileType": "dancer"}, headers=auth("durable")

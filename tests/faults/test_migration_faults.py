@@ -11,9 +11,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from migrations.errors import MigrationError
 from migrations.runner import Runner, RunOptions
 from migrations.verify import find_mismatches
-from service.db import MongoDocument
+from service.platform.db import MongoDocument
+from tests.factories.legacy import load_legacy
 from tests.faults.conftest import Faults
-from tests.migrations.legacy_data import load_legacy
 
 BATCH_FAULTS: list[tuple[list[str], dict[str, Any], int]] = [
     (["update", "insert"], {"closeConnection": True}, 3),

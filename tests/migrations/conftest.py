@@ -6,8 +6,8 @@ import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.config import Settings
-from service.db import MongoDocument, create_client
+from service.platform.config import Settings
+from service.platform.db import MongoDocument, create_client
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations.runner import Runner, RunOptions
-from tests.migrations.legacy_data import load_legacy
+from tests.factories.legacy import load_legacy
 
 Document = dict[str, Any]
 
@@ -152,7 +152,7 @@ async def _write(url: str) -> int:
 
 def main() -> int:
     """Write the snapshot from a replay on an embedded server (in memory)."""
-    from service.embedded import EmbeddedDatabase
+    from service.platform.embedded import EmbeddedDatabase
 
     with EmbeddedDatabase(":memory:") as server:
         return asyncio.run(_write(server.url))

@@ -9,7 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations.runner import Runner, RunOptions
 from migrations.verify import find_mismatches
-from service.db import MongoDocument
+from service.platform.db import MongoDocument
 
 Db = AsyncDatabase[MongoDocument]
 

@@ -6,7 +6,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from documents import ALL_DOCUMENTS
 from migrations.runner import Runner, RunOptions
-from service.db import MongoDocument
+from service.platform.db import MongoDocument
 
 
 def _shape(spec: Any) -> tuple[tuple[tuple[str, Any], ...], bool]:

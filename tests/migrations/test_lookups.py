@@ -4,7 +4,7 @@ the batch's condition applied, whatever the length of the list."""
 from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations.lookups import IN_CHUNK, find_by_ids, find_in
-from service.db import MongoDocument
+from service.platform.db import MongoDocument
 
 Db = AsyncDatabase[MongoDocument]
 

@@ -9,9 +9,9 @@ from bson import json_util
 from pymongo import MongoClient
 from pymongo.database import Database
 
-from service.cli import main
-from service.completeness import compute_completeness
-from service.config import Settings
+from documents.derived.completeness import compute_completeness
+from service.cli.main import main
+from service.platform.config import Settings
 from tests.fixtures import LEGACY_SMALL
 
 SyncDb = Database[dict[str, object]]

@@ -7,8 +7,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from migrations.runner import Runner, RunOptions
 from migrations.values import same_value
 from migrations.verify import find_mismatches
-from service.db import MongoDocument
-from tests.migrations.legacy_data import load_legacy, snapshot
+from service.platform.db import MongoDocument
+from tests.factories.legacy import load_legacy, snapshot
 
 LEGACY_USER_ADDITIONS = {"activeProfileType", "activeDancerId", "activeChoreographerId"}
 

@@ -4,10 +4,10 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bench.search_data import ProfileGenerator
+from documents.derived.rank_key import id_spread, rank_key
 from migrations.runner import Runner, RunOptions
-from service.db import MongoDocument
-from service.search_fields import id_spread, rank_key
+from service.platform.db import MongoDocument
+from tests.factories.drawn import ProfileGenerator
 
 
 def quiet(to: int | None = None) -> RunOptions:

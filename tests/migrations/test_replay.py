@@ -6,7 +6,7 @@ import difflib
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.db import MongoDocument
+from service.platform.db import MongoDocument
 from tests.migrations.replay import read_snapshot, replay, replayed_documents
 
 

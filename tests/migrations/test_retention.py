@@ -7,7 +7,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations.errors import MigrationError
 from migrations.runner import Runner, RunOptions
-from service.db import MongoDocument
+from service.platform.db import MongoDocument
 
 DAY = 86_400
 

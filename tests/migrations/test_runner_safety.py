@@ -22,9 +22,9 @@ from migrations.lock import MigrationLock
 from migrations.runner import Runner, RunOptions
 from migrations.scripts import EARLIER_CHECKSUMS
 from migrations.verify import find_mismatches
-from service.db import MongoDocument, create_client
-from service.embedded import EmbeddedDatabase
-from tests.migrations.legacy_data import load_legacy, snapshot
+from service.platform.db import MongoDocument, create_client
+from service.platform.embedded import EmbeddedDatabase
+from tests.factories.legacy import load_legacy, snapshot
 
 Db = AsyncDatabase[MongoDocument]
 
@@ -225,7 +225,7 @@ async def test_a_runner_killed_mid_batch_resumes_without_loss_or_duplicates(
         "PROFILES_JWT_SECRET": "not-used-here",
         "PROFILES_MIGRATION_LOCK_TTL_SECONDS": "2",
     }
-    command = ["-m", "service.cli", "migrate", "up", "--to", "3", "--batch-size", "10"]
+    command = ["-m", "service.cli.main", "migrate", "up", "--to", "3", "--batch-size", "10"]
     victim = await asyncio.create_subprocess_exec(
         sys.executable, *command, env=env, stdout=DEVNULL, stderr=DEVNULL
     )

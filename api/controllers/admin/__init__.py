@@ -1,0 +1,1 @@
+"""Routes for admins only: rollout flags, profile templates, choreographer verification."""

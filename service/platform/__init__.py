@@ -1,0 +1,3 @@
+"""What every use case stands on: settings, the database connection and the embedded
+server, transactions, errors, logs, secrets and tokens, the per-process cache, merge
+patches, readiness. It imports no other part of the service; the migrations may use it."""

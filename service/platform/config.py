@@ -1,0 +1,67 @@
+"""Settings, read from the environment (prefix `PROFILES_`), shared by server and CLI."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; the contract's defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="PROFILES_", extra="ignore")
+
+    mongodb_url: str | None = None
+    """Unset: the embedded database (SecantusDB) is started as a child process."""
+    db_name: str = "profiles"
+    data_dir: Path = Path("./.data")
+    jwt_secret: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    server_selection_timeout_ms: int = 5000
+    """Fail fast when the database is unreachable (PyMongo's default is 30 s)."""
+    operation_timeout_ms: int = 10_000
+    """Every database call of a request, its retries and server selection included, ends
+    within this (PyMongo's `timeoutMS`; with it set, PyMongo bounds server selection by it
+    and not by `server_selection_timeout_ms`)."""
+    max_body_bytes: int = 64 * 1024
+    """Request bodies above this are refused with 413: profiles are kilobytes."""
+    migration_lock_ttl_seconds: float = 60.0
+    """A crashed migration runner's lock expires this long after its last heartbeat."""
+    search_backend: Literal["tokens", "text"] = "tokens"
+    """`text` needs MongoDB text indexes (migration 0007); without them: `tokens`."""
+    search_reader: Literal["auto", "in-order", "windowed"] = "auto"
+    """How the `tokens` backend reads the index: `in-order` (a sorted, limited read that a
+    server like mongod answers from the index in order), `windowed` (a `rankKey` window
+    per read, for a server that sorts every match in memory), `auto`: `windowed` on the
+    embedded server, `in-order` elsewhere."""
+    embedded_db_port: int = 0
+    """Port of the embedded database; 0 picks a free one."""
+    log_format: Literal["text", "json"] = "text"
+    """`json`: one JSON object per log line (time, level, logger, message, request_id)."""
+    graceful_timeout_seconds: int = 20
+    """On SIGTERM / SIGINT, requests in flight get this long to finish before the server
+    stops (and then the embedded database)."""
+
+    jwt_issuer: str | None = None
+    """When set, tokens must carry this `iss`, and `profiles token` issues it."""
+    jwt_audience: str | None = None
+    """When set, tokens must carry this `aud`, and `profiles token` issues it."""
+    jwt_leeway_seconds: float = Field(default=30.0, ge=0)
+    """Clock skew tolerated on `exp`, `nbf` and `iat`."""
+    jwt_previous_secret: SecretStr | None = None
+    """Also accepted for verification during a secret change-over; never used to sign."""
+    rate_limit_per_second: float = Field(default=20.0, ge=0)
+    """Sustained GET requests per second per caller under `/v1`; 0 disables the limit."""
+    rate_limit_burst: int = Field(default=0, ge=0)
+    """Requests a caller may make at once above the rate; 0: five seconds' worth."""
+    retention_days: int = Field(default=90, ge=1)
+    """Migration issue records and legacy backups expire this long after they were
+    written (TTL indexes of migration 0009, which reads this variable)."""
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        """True when no external MongoDB URL is configured."""
+        return not self.mongodb_url

@@ -1,0 +1,50 @@
+"""The JWT signing secret: configured, or generated once for the embedded database."""
+
+import os
+import secrets
+from contextlib import suppress
+from pathlib import Path
+
+from service.platform.config import Settings
+
+SECRET_FILE = "jwt-secret"  # noqa: S105 (a file name, not a secret)
+
+
+class MissingSecretError(RuntimeError):
+    """No secret is configured where one must be."""
+
+
+def jwt_secret(settings: Settings) -> str:
+    """The configured secret; with the embedded database and none configured, a random
+    one generated once and kept in `PROFILES_DATA_DIR` (mode 0600)."""
+    if settings.jwt_secret is not None and settings.jwt_secret.get_secret_value():
+        return settings.jwt_secret.get_secret_value()
+    if not settings.uses_embedded_database:
+        raise MissingSecretError("PROFILES_JWT_SECRET must be set when PROFILES_MONGODB_URL is set")
+    return _generated_secret(settings.data_dir / SECRET_FILE)
+
+
+def _generated_secret(path: Path) -> str:
+    if not path.exists():
+        _write_new_secret(path)
+    value = path.read_text().strip()
+    if not value:
+        raise MissingSecretError(f"{path} is empty; delete it to generate a new secret")
+    return value
+
+
+def _write_new_secret(path: Path) -> None:
+    """Write a fresh secret to `path` atomically: a crash leaves no half-written file, and
+    of two processes starting at once, the first one's secret wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        with suppress(FileExistsError):  # another process generated it first: use theirs
+            os.link(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)

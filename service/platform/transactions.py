@@ -1,0 +1,60 @@
+"""Running a unit of work in a MongoDB transaction, with clean failures."""
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+
+from service.platform.db import Session, bound_client
+from service.platform.errors import Conflict, Unavailable
+
+T = TypeVar("T")
+
+WRITE_CONFLICT = 112
+
+UNAVAILABLE_CODES = frozenset(
+    {6, 7, 50, 89, 91, 134, 189, 262, 9001, 10058, 10107, 11600, 11602, 13435, 13436}
+)
+"""Server error codes that mean "not now": host unreachable or not found, time limit
+exceeded, network timeout, shutting down, stepped down, not primary, node recovering,
+read concern majority unavailable, socket exception (PyMongo's retryable codes and 50)."""
+
+
+def is_unavailable(error: PyMongoError) -> bool:
+    """True for a database error that a retry a moment later may cure and that no
+    concurrent writer caused: a network error or timeout, a retryable write error, or a
+    shutdown / step-down / not-primary / time-limit code."""
+    if isinstance(error, ConnectionFailure) or error.timeout:
+        return True
+    if error.has_error_label("RetryableWriteError"):
+        return True
+    return isinstance(error, OperationFailure) and error.code in UNAVAILABLE_CODES
+
+
+def is_write_conflict(error: PyMongoError) -> bool:
+    """True for errors a concurrent writer caused (and a retry may cure)."""
+    if error.has_error_label("TransientTransactionError"):
+        return True
+    return isinstance(error, OperationFailure) and error.code == WRITE_CONFLICT
+
+
+async def run_in_transaction(work: Callable[[Session], Awaitable[T]]) -> T:
+    """Run `work(session)` in a transaction and return its result.
+
+    PyMongo's `with_transaction` retries transient errors (write conflicts among them)
+    and unknown commit results within the client's timeout. What still fails becomes
+    `Conflict` (409: concurrent writers) or `Unavailable` (503: the database did not
+    answer); a `ServiceError` raised by `work` aborts the transaction and propagates.
+    """
+    client = bound_client()
+    try:
+        async with client.start_session() as session:
+            return await session.with_transaction(work)
+    except PyMongoError as error:
+        if is_unavailable(error):
+            raise Unavailable("the database did not answer; try again shortly") from error
+        if is_write_conflict(error):
+            raise Conflict(
+                "the profile was changed by a concurrent request; read it again and retry"
+            ) from error
+        raise

@@ -1,0 +1,25 @@
+"""Who may do what with a profile: its owner and admins write it and see it whole;
+everyone else with a token reads its public view."""
+
+from documents.profile_base import ProfileDocument
+from service.accounts.ids import account_id_of
+from service.platform.caller import Caller
+from service.platform.errors import Forbidden
+from service.profiles.reads import owner_auth_id
+
+
+async def can_write(caller: Caller, profile: ProfileDocument) -> bool:
+    """True for the profile's owner and for admins."""
+    return caller.is_admin or await owner_auth_id(profile) == caller.auth_id
+
+
+async def ensure_can_write(caller: Caller, profile: ProfileDocument) -> None:
+    """`Forbidden` unless the caller owns the profile or is an admin."""
+    if not await can_write(caller, profile):
+        raise Forbidden("only the profile's owner or an admin may change it")
+
+
+async def sees_full_view(caller: Caller, profile: ProfileDocument) -> bool:
+    """True for admins and the profile's owner: which view a read returns (decided with
+    the remembered account id, `service.accounts.ids`; writes use `can_write`)."""
+    return caller.is_admin or await account_id_of(caller.auth_id) == profile.userId

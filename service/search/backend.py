@@ -1,0 +1,80 @@
+"""The interface every search backend implements, and what a search returns."""
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from documents.vocabulary import ProfileType
+from service.platform.db import MongoDocument
+from service.search.query import SearchQuery
+
+Position = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ExecutedQuery:
+    """A query a search sent to the database (kept so its plan can be explained)."""
+
+    collection: str
+    filter: MongoDocument
+    sort: MongoDocument | None
+    limit: int
+
+
+@dataclass
+class SearchStats:
+    """What one search cost: the queries it ran and the documents it read."""
+
+    queries: list[ExecutedQuery] = field(default_factory=list)
+    documents_read: int = 0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: the stored profile document and its kind."""
+
+    profile_type: ProfileType
+    document: MongoDocument
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """How many of the counted results have this value."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts of styles and locations over the first `counted` results (all of them
+    when `complete`)."""
+
+    styles: list[FacetCount]
+    locations: list[FacetCount]
+    counted: int
+    complete: bool
+
+
+@dataclass(frozen=True)
+class BackendPage:
+    """A page of hits, where the next page starts (None: no more), whether the typo
+    pass produced it, and facets when asked."""
+
+    hits: list[Hit]
+    next_position: Position | None
+    typo_tolerant: bool = False
+    facets: Facets | None = None
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """Finds listed profiles for a query, a page at a time, in a total order so that
+    following the positions yields every match once."""
+
+    name: str
+
+    async def search(
+        self, query: SearchQuery, position: Position | None, stats: SearchStats
+    ) -> BackendPage:
+        """The page of `query` that starts at `position` (None: the first page)."""
+        ...

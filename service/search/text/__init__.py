@@ -1,0 +1,1 @@
+"""The `text` backend: `$text` over weighted text indexes, for MongoDB deployments."""

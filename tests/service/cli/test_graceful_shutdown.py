@@ -1,0 +1,70 @@
+"""`profiles serve` on SIGTERM: uvicorn drains, then the embedded database is stopped
+(it used to be left running: uvicorn re-raises SIGTERM, which killed the process before
+the database was stopped)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from service.platform.embedded import free_port
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_sigterm_drains_then_stops_the_embedded_database(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PROFILES_DATA_DIR": str(tmp_path),
+        "PROFILES_PORT": str(port),
+        "PROFILES_JWT_SECRET": "s" * 40,
+        "PROFILES_LOG_FORMAT": "json",
+    }
+    env.pop("PROFILES_MONGODB_URL", None)
+    with open(tmp_path / "serve.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli.main", "serve"], env=env, stdout=log, stderr=log
+        )
+    try:
+        deadline = time.monotonic() + 90
+        ready = False
+        while not ready and time.monotonic() < deadline:
+            assert process.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready") as reply:
+                    ready = reply.status == 200
+            except OSError:
+                time.sleep(0.2)
+        assert ready
+        database = _children(process.pid)
+        assert len(database) == 1
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 128 + signal.SIGTERM
+        assert not _alive(database[0])
+        lines = (tmp_path / "serve.log").read_text().splitlines()
+        assert any('"message": "stopping on signal 15"' in line for line in lines)
+        assert any("Finished server process" in line for line in lines)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
