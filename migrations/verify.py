@@ -1,9 +1,10 @@
 """Verify (plan 5.1): every legacy profile field against its primary profile.
 
-A legacy value is mapped with the migration's rules (`legacy_mapping`) and compared
+A legacy value is mapped with today's rules (`documents.legacy.mapping`) and compared
 with the profile's value, exactly (an int is not a float). Values recorded in the
 issues collection are not mismatches. A write that reached the legacy fields without
-going through the service shows up as a mismatch.
+going through the service shows up as a mismatch. Bringing the two sides together
+(`--repair`) is the service's (`service.rollout.repair`), wired by the command line.
 """
 
 from collections.abc import AsyncIterator

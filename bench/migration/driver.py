@@ -1,0 +1,132 @@
+"""The run of the migration benchmark (`bench.migration`): per size and round, load the
+sample twice, migrate one copy with `profiles migrate up`, issue its writes on the other
+as the ceiling, drop both; then one line per size and the ratios."""
+
+import asyncio
+from dataclasses import dataclass
+
+from pymongo import AsyncMongoClient
+
+import bench.migration
+from bench.harness import cli
+from bench.harness.processes import run_profiles
+from bench.harness.server import EmbeddedDatabase, embedded_server
+from bench.harness.timing import Goal, ratio, ratio_text, summary_line
+from bench.migration.ceiling import ceiling_seconds, first_indexes
+from bench.wire import Document
+from tests.factories.legacy import load_legacy
+
+GOAL_THROUGHPUT = Goal(">=", 0.7)
+GOAL_MEMORY = Goal("<=", 1.2)
+
+
+@dataclass(frozen=True)
+class Round:
+    """One migration and its ceiling on fresh copies of the sample."""
+
+    documents: int
+    users: int
+    migration: float
+    """seconds `migrate up` took"""
+    peak_kib: int
+    ceiling: float
+    """seconds the same writes took as bulk writes"""
+
+
+async def load(url: str, db_names: list[str], copies: int) -> tuple[int, int]:
+    """The sample `copies` times in each database (the same documents); returns the
+    number of legacy documents and of users in one."""
+    client: AsyncMongoClient[Document] = AsyncMongoClient(url)
+    try:
+        inserted = await load_legacy(client[db_names[0]], copies)
+        for name in db_names[1:]:
+            for collection, documents in inserted.items():
+                if documents:
+                    await client[name][collection].insert_many(documents)
+        return sum(len(documents) for documents in inserted.values()), len(inserted["users"])
+    finally:
+        await client.close()
+
+
+async def drop(url: str, db_names: list[str]) -> None:
+    """Drop the databases of a round, so every round starts on the same server state."""
+    client: AsyncMongoClient[Document] = AsyncMongoClient(url)
+    try:
+        for name in db_names:
+            await client.drop_database(name)
+    finally:
+        await client.close()
+
+
+def run_round(
+    server: EmbeddedDatabase, size: int, number: int, batch_size: int, early: set[tuple[str, str]]
+) -> Round:
+    """One migration and its ceiling on fresh copies of the sample `size` times."""
+    migrated = f"bench_migration_{size}x_{number}"
+    ceiling = f"bench_ceiling_{size}x_{number}"
+    documents, users = asyncio.run(load(server.url, [migrated, ceiling], size))
+    done = run_profiles(
+        ["migrate", "up", "--batch-size", str(batch_size)], url=server.url, db_name=migrated
+    )
+    raw = asyncio.run(ceiling_seconds(server.url, migrated, ceiling, batch_size, early))
+    asyncio.run(drop(server.url, [migrated, ceiling]))
+    return Round(documents, users, done.seconds, done.peak_kib, raw)
+
+
+def main() -> None:
+    """Run the benchmark: one line per size, then the throughput and memory ratios."""
+    parser = cli.parser(bench.migration.__doc__)
+    cli.add_sizes(parser, [1, 4], "copies of the legacy sample")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=250,
+        help="documents per batch (default 250: batches are full at 1x, 300 users, too, so"
+        " the memory ratio compares data sizes, not how full a batch is)",
+    )
+    cli.add_rounds(
+        parser,
+        2,
+        "migrations and ceilings per size, each on fresh data; the fastest of each counts"
+        " (the least disturbed by other work on the machine)",
+    )
+    args = parser.parse_args()
+    cli.require(args.rounds >= 1 and min(args.sizes) >= 1, "--rounds and --sizes: at least 1")
+    peaks: dict[int, int] = {}
+    ratios: dict[int, float] = {}
+    with embedded_server() as server:
+        early = asyncio.run(first_indexes(server.url, "bench_migration_first_indexes"))
+        for size in args.sizes:
+            rounds = [
+                run_round(server, size, n, args.batch_size, early) for n in range(args.rounds)
+            ]
+            migration = min(r.migration for r in rounds)
+            raw = min(r.ceiling for r in rounds)
+            users, documents = rounds[0].users, rounds[0].documents
+            peaks[size] = max(r.peak_kib for r in rounds)
+            ratios[size] = ratio(raw, migration)
+            migrations = ", ".join(f"{r.migration:.1f}" for r in rounds)
+            ceilings = ", ".join(f"{r.ceiling:.1f}" for r in rounds)
+            print(
+                f"{size}x: {users:,} legacy users ({documents:,} documents) migrated in"
+                f" {migration:.1f} s = {users / migration:,.0f} users/s; peak memory"
+                f" {peaks[size] / 1024:.0f} MiB; ceiling (the same writes, bulk) {raw:.1f} s ="
+                f" {users / raw:,.0f} users/s; migration/ceiling {ratios[size]:.2f}"
+                f" (fastest of {args.rounds}: migration {migrations} s, ceiling {ceilings} s)",
+                flush=True,
+            )
+    largest, smallest = max(args.sizes), min(args.sizes)
+    print(
+        summary_line(
+            ratio_text(
+                f"migration/ceiling users per second at {largest}x:",
+                ratios[largest],
+                GOAL_THROUGHPUT,
+            ),
+            ratio_text(
+                f"peak memory {largest}x/{smallest}x:",
+                ratio(peaks[largest], peaks[smallest]),
+                GOAL_MEMORY,
+            ),
+        )
+    )
