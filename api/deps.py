@@ -45,37 +45,25 @@ async def provide_if_match(
     return parse_if_match(if_match_header)
 
 
-async def provide_search_backend(state: State) -> SearchBackend:
-    """The search backend chosen at start-up."""
-    backend: SearchBackend = state.search_backend
-    return backend
+def _from_state(name: str, what: str) -> Provide:
+    """A dependency handing on `state[name]`, set when the app starts (`what` it is)."""
 
+    async def provide(state: State) -> Any:
+        return state[name]
 
-async def provide_cursor_codec(state: State) -> CursorCodec:
-    """The codec that signs and checks paging cursors."""
-    codec: CursorCodec = state.cursor_codec
-    return codec
-
-
-async def provide_database(state: State) -> Database:
-    """The database the app connected to at start-up."""
-    database: Database = state.database
-    return database
-
-
-async def provide_expected_migrations(state: State) -> ExpectedMigrations:
-    """The migrations this release expects, listed at start-up."""
-    expected: ExpectedMigrations = state.expected_migrations
-    return expected
+    provide.__doc__ = what
+    return Provide(provide)
 
 
 DEPENDENCIES = {
     "caller": Provide(provide_caller),
     "if_match": Provide(provide_if_match),
-    "search_backend": Provide(provide_search_backend),
-    "cursor_codec": Provide(provide_cursor_codec),
-    "database": Provide(provide_database),
-    "expected_migrations": Provide(provide_expected_migrations),
+    "search_backend": _from_state("search_backend", "The search backend chosen at start-up."),
+    "cursor_codec": _from_state("cursor_codec", "The codec that signs and checks cursors."),
+    "database": _from_state("database", "The database the app connected to at start-up."),
+    "expected_migrations": _from_state(
+        "expected_migrations", "The migrations this release expects, listed at start-up."
+    ),
 }
 """Every dependency a handler may ask for, by parameter name."""
 

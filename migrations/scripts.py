@@ -85,10 +85,12 @@ class Script:
 
 @dataclass(frozen=True)
 class ScriptFile:
-    """A script as its file tells, without importing it: version, name, destructive."""
+    """A script as its file tells, without importing it: version, name, file,
+    destructive."""
 
     version: int
     name: str
+    path: Path
     destructive: bool
 
 
@@ -103,39 +105,34 @@ def _declares_destructive(source: str) -> bool:
 
 def listed(directory: Path = VERSIONS_DIR) -> list[ScriptFile]:
     """Every script of `directory`, ordered by version, read as text: what a release
-    expects of the database, known without running any script's imports."""
+    expects of the database, known without running any script's imports. Two scripts of
+    one version are an error."""
     files = []
     for path in sorted(directory.glob("*.py")):
         if match := _FILE.match(path.name):
             source = path.read_text(encoding="utf-8")
-            files.append(
-                ScriptFile(int(match.group(1)), match.group(2), _declares_destructive(source))
-            )
+            destructive = _declares_destructive(source)
+            files.append(ScriptFile(int(match.group(1)), match.group(2), path, destructive))
+    versions = [file.version for file in files]
+    if len(versions) != len(set(versions)):
+        raise ValueError(f"two migration scripts share a version in {directory}")
     return files
 
 
 def discover(directory: Path = VERSIONS_DIR, package: str = "migrations.versions") -> list[Script]:
-    """Every script of `directory`, ordered by version; duplicate versions are an error."""
-    scripts: list[Script] = []
-    for path in sorted(directory.glob("*.py")):
-        match = _FILE.match(path.name)
-        if not match:
-            continue
-        module = importlib.import_module(f"{package}.{path.stem}")
-        scripts.append(
-            Script(
-                version=int(match.group(1)),
-                name=match.group(2),
-                path=path,
-                checksum=script_checksum(path.read_text(encoding="utf-8")),
-                rules=rules_digest(path),
-                module=module,
-            )
+    """Every script of `directory` (`listed`), imported, with its checksum and the digest
+    of the rules it imports."""
+    return [
+        Script(
+            version=file.version,
+            name=file.name,
+            path=file.path,
+            checksum=script_checksum(file.path.read_text(encoding="utf-8")),
+            rules=rules_digest(file.path),
+            module=importlib.import_module(f"{package}.{file.path.stem}"),
         )
-    versions = [script.version for script in scripts]
-    if len(versions) != len(set(versions)):
-        raise ValueError(f"two migration scripts share a version in {directory}")
-    return scripts
+        for file in listed(directory)
+    ]
 
 
 TEMPLATE = '''"""{title}."""
@@ -165,7 +162,7 @@ def new_script(name: str, directory: Path = VERSIONS_DIR) -> Path:
     slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
     if not slug:
         raise ValueError("give the migration a name of letters and digits")
-    versions = [int(m.group(1)) for p in directory.glob("*.py") if (m := _FILE.match(p.name))]
+    versions = [file.version for file in listed(directory)]
     path = directory / f"{max(versions, default=0) + 1:04d}_{slug}.py"
     path.write_text(TEMPLATE.format(title=name.strip().capitalize()), encoding="utf-8")
     return path

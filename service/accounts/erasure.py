@@ -57,16 +57,15 @@ async def _records(erasure: _Erasure, collection: str) -> None:
     erasure.deleted[collection] = result.deleted_count
 
 
-async def _by_user_id(erasure: _Erasure, collection: str) -> None:
-    query = {"userId": erasure.user_id}
-    result = await erasure.database[collection].delete_many(query, session=erasure.session)
-    erasure.deleted[collection] = result.deleted_count
+def _delete_where(key: str) -> Callable[[_Erasure, str], Awaitable[None]]:
+    """A step deleting the documents whose `key` is the user's id."""
 
+    async def step(erasure: _Erasure, collection: str) -> None:
+        query = {key: erasure.user_id}
+        result = await erasure.database[collection].delete_many(query, session=erasure.session)
+        erasure.deleted[collection] = result.deleted_count
 
-async def _by_id(erasure: _Erasure, collection: str) -> None:
-    query = {"_id": erasure.user_id}
-    result = await erasure.database[collection].delete_many(query, session=erasure.session)
-    erasure.deleted[collection] = result.deleted_count
+    return step
 
 
 async def _from_allowlist(erasure: _Erasure, collection: str) -> None:
@@ -82,10 +81,10 @@ STEPS: tuple[tuple[str, Callable[[_Erasure, str], Awaitable[None]]], ...] = (
     (CHOREOGRAPHERS, _profiles),
     (PROJECTS, _records),
     (TRAINING, _records),
-    (MIGRATION_ISSUES, _by_user_id),
-    (LEGACY_BACKUP, _by_id),
+    (MIGRATION_ISSUES, _delete_where("userId")),
+    (LEGACY_BACKUP, _delete_where("_id")),
     (FEATURE_FLAGS, _from_allowlist),
-    (USERS, _by_id),
+    (USERS, _delete_where("_id")),
 )
 """What erasure does in each collection of `PERSON_DATA`, in order."""
 
