@@ -18,14 +18,38 @@ class ExecutedQuery:
     filter: MongoDocument
     sort: MongoDocument | None
     limit: int
+    command: str = "find"
+    hint: str | None = None
+
+
+READ_BUDGET = 1000
+"""Documents one search request may fetch from the database, across rank levels, kinds
+of profile, the typo pass and facets. When they are spent the page ends with what it
+found and a cursor that goes on from there (facets say `complete: false`)."""
 
 
 @dataclass
 class SearchStats:
-    """What one search cost: the queries it ran and the documents it read."""
+    """What one search cost (the queries it ran, the documents it read) and what it may
+    still read: every read asks for at most `allowance(wanted)` documents."""
 
     queries: list[ExecutedQuery] = field(default_factory=list)
     documents_read: int = 0
+    budget: int = READ_BUDGET
+
+    @property
+    def remaining(self) -> int:
+        """Documents this request may still fetch."""
+        return max(self.budget - self.documents_read, 0)
+
+    @property
+    def spent(self) -> bool:
+        """True once the request has fetched its budget."""
+        return self.remaining == 0
+
+    def allowance(self, wanted: int) -> int:
+        """How many of `wanted` documents the next read may fetch (0: none)."""
+        return min(wanted, self.remaining)
 
 
 @dataclass(frozen=True)

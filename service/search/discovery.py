@@ -32,9 +32,11 @@ class SearchResult:
     stats: SearchStats
 
 
-def _scope(query: SearchQuery) -> str:
+def _scope(query: SearchQuery, backend: SearchBackend) -> str:
+    """What a cursor is bound to: the search and the backend that read it (positions of
+    one backend mean nothing to another; the `tokens` readers share theirs)."""
     digest = hashlib.sha256(query.identity().encode()).hexdigest()[:24]
-    return f"search:{digest}"
+    return f"search:{backend.name}:{digest}"
 
 
 async def search_profiles(
@@ -42,11 +44,13 @@ async def search_profiles(
 ) -> SearchResult:
     """One page of listed profiles matching `query`, best first (see the backends).
 
-    A cursor is valid only for the search that issued it (a different `q`, filters or
-    path is a 422), and only from this service's secret.
+    A cursor is valid only for the search and the backend that issued it (a different
+    `q`, filters, path or backend is a 422), and only from this service's secret.
     """
     check_query(query)
-    position = None if query.cursor is None else codec.decode(query.cursor, scope=_scope(query))
+    position = (
+        None if query.cursor is None else codec.decode(query.cursor, scope=_scope(query, backend))
+    )
     stats = SearchStats()
     page = await backend.search(query, position, stats)
     own_id = None if caller.is_admin or not page.hits else await account_id_of(caller.auth_id)
@@ -58,7 +62,7 @@ async def search_profiles(
     next_cursor = (
         None
         if page.next_position is None
-        else codec.encode(page.next_position, scope=_scope(query))
+        else codec.encode(page.next_position, scope=_scope(query, backend))
     )
     return SearchResult(items, next_cursor, page.typo_tolerant, page.facets, stats)
 

@@ -52,8 +52,9 @@ class SearchQuery:
 
     @property
     def words(self) -> list[str]:
-        """The folded words of `q`, each at most as long as a stored word."""
-        return [word[:MAX_WORD_LENGTH] for word in words(self.text)]
+        """The distinct folded words of `q` in their order, each at most as long as a
+        stored word (a word said twice asks for nothing more)."""
+        return list(dict.fromkeys(word[:MAX_WORD_LENGTH] for word in words(self.text)))
 
     def identity(self) -> str:
         """What a cursor is bound to: the same search, whatever the page."""

@@ -1,38 +1,100 @@
-"""The `tokens` search backend: every query an equality on `searchTokens` and a range on
-`rankKey`, served by the index `(listed, searchTokens, rankKey)`.
+"""The `tokens` search backend: every query a range on `rankKey` within the postings of
+one anchor clause, served by the index `(listed, searchTokens, rankKey)` in order.
 
 A search is a list of levels, best first. With words, level `t` holds the profiles in
-which exactly `n - t` of the `n` words match a whole word (the others a word's start),
-so whole-word matches rank before prefix matches; within a level the order is
+which exactly `n - t` of the `n` distinct words match a whole word (the others a word's
+start), so whole-word matches rank before prefix matches; within a level the order is
 `rankKey` (completeness, then id). Without words there is one level.
 
-Each level (`levels`) is read per kind of profile by walking one anchor clause (the most
-selective by its tokens; a clause of several tokens is a merge of one stream per token)
-in `rankKey` order, a chunk at a time, and keeping the documents that satisfy the other
-clauses and the level's rule (`walk`). Every database query has the shape
-`{listed: true, searchTokens: <token>, rankKey: {$gt: <key>}}` sorted by `rankKey` with
-a limit (or without `searchTokens` when nothing narrows the search), which mongod answers
-from the index in order, reading about as many entries as it returns (`reader`); on a
-server that sorts in memory, a `rankKey` window bounds each read (`windowed`).
+A level is one query per kind of profile (`shape`): the anchor clause, the one fewest
+profiles hold as measured (`selectivity`), as an equality or one `$in` on
+`searchTokens`; the other clauses and the level's count of whole words as `$expr`; a
+`rankKey` range, sorted, limited, hinted. mongod answers it from the index in order,
+and returns only the level's profiles (`reader`); on a server that sorts in memory a
+`rankKey` window bounds each read (`windowed`). The kinds are merged in `rankKey` order
+(`walk`).
 
-When the words find nothing, a second pass forgives one typo in each word of five
-letters or more (`documents.derived.typos`); its page says `typoTolerant`.
+Every read spends the request's budget (`SearchStats`): when it is spent the page ends
+with what it found and a cursor from where the walk stopped.
+
+When the words find nothing, and the first pass read everything it could have matched,
+a second pass forgives one typo in each word of five letters or more
+(`documents.derived.typos`); its page says `typoTolerant`.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
+from pymongo.asynchronous.collection import AsyncCollection
+
+from service.platform.db import MongoDocument
+from service.platform.errors import InvalidInput
+from service.profiles.kinds import kind_of
 from service.search.backend import BackendPage, Hit, Position, SearchStats
 from service.search.query import SearchQuery, typo_words
 from service.search.tokens.facets import count_facets
-from service.search.tokens.levels import broadest_level, strict_levels, typo_level
+from service.search.tokens.levels import (
+    Level,
+    broadest_level,
+    strict_levels,
+    typo_level,
+    whole_words,
+)
 from service.search.tokens.reader import InOrderReader, PostingsReader
-from service.search.tokens.walk import read_level
+from service.search.tokens.selectivity import choose_anchor
+from service.search.tokens.walk import Anchors, read_level
 from service.search.tokens.windowed import WindowedReader
 
 
+def _position(position: Position | None) -> tuple[str, int, str]:
+    """The pass, level and key of a position this backend issued (signed, so a bad one
+    is a bug or another version's: read defensively all the same)."""
+    if position is None:
+        return "strict", 0, ""
+    mode, level, key = position.get("m"), position.get("l", 0), position.get("k", "")
+    if mode not in ("strict", "typo") or not isinstance(level, int) or not isinstance(key, str):
+        raise InvalidInput(
+            "the cursor is not valid for this listing; start again without `cursor`",
+            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
+        )
+    return mode, max(level, 0), key
+
+
+@dataclass(frozen=True)
+class PassAnchors:
+    """Per kind, the position of the clause the levels of a pass walk, and whether each
+    kind's anchor is held by fewer profiles than the page wants (`few`): then one read of
+    the broadest level holds every match of the pass."""
+
+    positions: Anchors
+    few: bool
+
+
+async def pass_anchors(
+    broadest: Level, stats: SearchStats, *, hint: bool, wanted: int, measure: bool
+) -> PassAnchors:
+    """The anchors of a pass: per kind the clause fewest profiles hold, among the
+    broadest level's clauses (a whole word is held by no more than its start)."""
+    positions: Anchors = {}
+    few = True
+    for profile_type, clauses in broadest.clauses.items():
+        if clauses is None:
+            continue
+        if not clauses:
+            few = False
+            continue
+        collection: AsyncCollection[MongoDocument] = kind_of(
+            profile_type
+        ).document.get_pymongo_collection()
+        chosen, size = await choose_anchor(collection, clauses, stats, hint=hint, measure=measure)
+        positions[profile_type] = clauses.index(chosen)
+        few = few and size is not None and size < wanted
+    return PassAnchors(positions, few)
+
+
 class TokensBackend:
-    """Search on the derived `searchTokens` (the default backend), its postings read by
-    `reader`."""
+    """Search on the derived `searchTokens` (the default backend), its level queries read
+    by `reader`."""
 
     name = "tokens"
 
@@ -41,45 +103,62 @@ class TokensBackend:
 
     @classmethod
     def for_server(cls, *, sorts_in_memory: bool) -> "TokensBackend":
-        """The backend for a server: postings read from the index in order, unless the
-        server sorts every match in memory (the embedded one), which takes the index a
+        """The backend for a server: level queries read from the index in order, unless
+        the server sorts every match in memory (the embedded one), which takes the index a
         `rankKey` window at a time. The one switch between the two."""
         return cls(WindowedReader() if sorts_in_memory else InOrderReader())
 
     async def search(
         self, query: SearchQuery, position: Position | None, stats: SearchStats
     ) -> BackendPage:
-        typo = position is not None and position.get("m") == "typo"
-        page = await self._page(query, position, typo, stats)
-        if not page.hits and position is None and typo_words(query.words):
-            forgiving = await self._page(query, None, True, stats)
-            if forgiving.hits:
+        mode, level, key = _position(position)
+        typo = mode == "typo"
+        page = await self._page(query, level, key, typo, stats)
+        if (
+            not page.hits
+            and page.next_position is None
+            and position is None
+            and typo_words(query.words)
+        ):  # the strict pass found nothing, and read all of it: forgive a typo
+            forgiving = await self._page(query, 0, "", True, stats)
+            if forgiving.hits or forgiving.next_position is not None:
                 page, typo = forgiving, True
         if query.facets:
-            facets = await count_facets(self.reader, broadest_level(query, typo), stats)
+            broadest = broadest_level(query, typo)
+            anchors = await pass_anchors(
+                broadest, stats, hint=self.reader.hints, wanted=0, measure=False
+            )
+            facets = await count_facets(self.reader, broadest, anchors.positions, stats)
             page = BackendPage(page.hits, page.next_position, page.typo_tolerant, facets)
         return page
 
     async def _page(
-        self, query: SearchQuery, position: Position | None, typo: bool, stats: SearchStats
+        self, query: SearchQuery, start: int, after: str, typo: bool, stats: SearchStats
     ) -> BackendPage:
         levels = [typo_level(query)] if typo else strict_levels(query)
-        start = int(position.get("l", 0)) if position else 0
-        after = str(position.get("k", "")) if position else ""
-        mode = "typo" if typo else "strict"
-        found: list[tuple[int, str, Hit]] = []
         wanted = query.limit + 1
-        for index in range(max(start, 0), len(levels)):
+        pass_ = await pass_anchors(
+            levels[-1], stats, hint=self.reader.hints, wanted=wanted, measure=len(levels) > 1
+        )
+        anchors = pass_.positions
+        mode = "typo" if typo else "strict"
+        if pass_.few and len(levels) > 1:
+            whole = await self._whole_pass(query, anchors, start, after, stats)
+            if whole is not None:
+                return whole
+        found: list[tuple[int, str, Hit]] = []
+        for index in range(start, len(levels)):
             result = await read_level(
                 self.reader,
                 levels[index],
+                anchors,
                 after if index == start else "",
                 wanted - len(found),
                 stats,
             )
             found.extend((index, key, hit) for key, hit in result.hits)
             if result.stopped_at is not None and len(found) < wanted:
-                # read enough for one request: the next page resumes from there
+                # the read budget is spent: the next page goes on from here
                 last = found[query.limit - 1] if len(found) > query.limit else None
                 resume = (
                     {"m": mode, "l": last[0], "k": last[1]}
@@ -89,9 +168,39 @@ class TokensBackend:
                 return BackendPage([hit for _, _, hit in found[: query.limit]], resume, typo)
             if len(found) >= wanted:
                 break
-        hits = [hit for _, _, hit in found[: query.limit]]
-        next_position: dict[str, Any] | None = None
-        if len(found) > query.limit:
-            level, key, _ = found[query.limit - 1]
-            next_position = {"m": mode, "l": level, "k": key}
-        return BackendPage(hits, next_position, typo)
+        return _page_of(found, query.limit, mode, typo)
+
+    async def _whole_pass(
+        self,
+        query: SearchQuery,
+        anchors: Anchors,
+        start: int,
+        after: str,
+        stats: SearchStats,
+    ) -> BackendPage | None:
+        """The page of a strict pass whose anchors few profiles hold: one read of its
+        broadest level per kind, sorted into levels (by how many words match whole); None
+        when the read did not hold every match after all (a remembered size gone stale)."""
+        wanted = query.limit + 1
+        result = await read_level(
+            self.reader, broadest_level(query, False), anchors, "", wanted, stats
+        )
+        if result.stopped_at is not None or len(result.hits) >= wanted:
+            return None
+        whole = whole_words(query.words)
+        found = sorted(
+            (len(query.words) - whole(hit.document), key, hit) for key, hit in result.hits
+        )
+        found = [item for item in found if (item[0], item[1]) > (start, after)]
+        return _page_of(found, query.limit, "strict", False)
+
+
+def _page_of(found: list[tuple[int, str, Hit]], limit: int, mode: str, typo: bool) -> BackendPage:
+    """A page of the first `limit` of `found` (level, key, hit), and where the next
+    page starts when there is more."""
+    hits = [hit for _, _, hit in found[:limit]]
+    next_position: dict[str, Any] | None = None
+    if len(found) > limit:
+        level, key, _ = found[limit - 1]
+        next_position = {"m": mode, "l": level, "k": key}
+    return BackendPage(hits, next_position, typo)

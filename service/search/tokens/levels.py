@@ -23,41 +23,26 @@ from service.search.query import (
     typo_words,
     word_clauses,
 )
+from service.search.tokens.shape import ExactCount
 
 Predicate = Callable[[set[str], MongoDocument], bool]
 
 
 @dataclass(frozen=True)
 class Level:
-    """One rank level of a pass, per kind: the clauses and the rule a profile of that
-    kind must satisfy (None: the kind cannot match)."""
+    """One rank level of a pass, per kind: the clauses a profile of that kind must
+    satisfy (None: the kind cannot match), what of the level's rule the database checks
+    (`exact`), and the whole rule, checked on what it returns (`rule`). The levels of a
+    pass list their clauses in the same order: clause `i` of one level is clause `i` of
+    another, or its whole-word form."""
 
     clauses: dict[ProfileType, list[Clause] | None]
     rule: Predicate
+    exact: ExactCount | None = None
 
 
 def _always(_: set[str], __: MongoDocument) -> bool:
     return True
-
-
-def _token_score(token: str) -> int:
-    """How selective a token probably is (higher: fewer profiles hold it)."""
-    if ":" in token:
-        name, _, value = token.partition(":")
-        if name in ("style", "location", "gender"):
-            return 8
-        if name == "verified" and value == "true":
-            return 6
-        return 2
-    if token.startswith(EXACT_MARK):
-        return 2 * len(token) + 1
-    return 2 * len(token.lstrip("~"))
-
-
-def choose_anchor(clauses: list[Clause]) -> Clause:
-    """The clause to walk: the most selective by its tokens; several tokens (any of
-    them) count as less selective."""
-    return max(clauses, key=lambda clause: min(map(_token_score, clause)) - 2 * (len(clause) - 1))
 
 
 def _with_filters(query: SearchQuery, rule: Predicate) -> Predicate:
@@ -78,16 +63,27 @@ def _exact_count(query_words: list[str]) -> Callable[[set[str]], int]:
     return lambda tokens: sum(token in tokens for token in marked)
 
 
+def whole_words(query_words: list[str]) -> Callable[[MongoDocument], int]:
+    """How many of the words a stored profile holds as whole words (its strict level is
+    the number of words less this)."""
+    count = _exact_count(query_words)
+    return lambda document: count(set(document.get("searchTokens") or ()))
+
+
 def strict_levels(query: SearchQuery) -> list[Level]:
-    """The levels of the first pass: by how many words match whole, then `rankKey`."""
+    """The levels of the first pass: by how many words match whole, then `rankKey`. The
+    first level's clauses are whole words (its rule needs nothing more); the others are
+    word starts, with the number of whole words pushed into the query."""
     query_words = query.words
     filters = {kind: filter_clauses(kind, query.filters) for kind in query.kinds}
     if not query_words:
         return [Level(filters, _with_filters(query, _always))]
     exact_count = _exact_count(query_words)
+    marked = tuple(EXACT_MARK + word for word in query_words)
     levels = []
     for exact in range(len(query_words), -1, -1):
-        words_clauses = word_clauses(query_words, exact=exact == len(query_words))
+        whole = exact == len(query_words)
+        words_clauses = word_clauses(query_words, exact=whole)
         clauses = {
             kind: None if found is None else [*found, *words_clauses]
             for kind, found in filters.items()
@@ -96,7 +92,8 @@ def strict_levels(query: SearchQuery) -> list[Level]:
         def rule(tokens: set[str], _: MongoDocument, exact: int = exact) -> bool:
             return exact_count(tokens) == exact
 
-        levels.append(Level(clauses, _with_filters(query, rule)))
+        pushed = None if whole else ExactCount(marked, exact)
+        levels.append(Level(clauses, _with_filters(query, rule), pushed))
     return levels
 
 

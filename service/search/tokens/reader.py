@@ -1,12 +1,14 @@
-"""Reading the postings of a token: the listed profiles of one kind that hold it, after a
-`rankKey`, in `rankKey` order, a chunk at a time.
+"""Reading the profiles of one level query (`service.search.tokens.shape`): the listed
+profiles of one kind it matches, after a `rankKey`, in `rankKey` order, a chunk at a
+time, never more than the request's read budget allows (`SearchStats.allowance`).
 
-`InOrderReader` is the production path: each read is
-`{listed: true, searchTokens: <token>, rankKey: {$gt: <key>}}` sorted by `rankKey` with a
-limit, which mongod answers from the index `(listed, searchTokens, rankKey)` in order,
-examining about limit + 1 keys, whatever the number of matches. A server that sorts in
-memory would sort every match after the key for each read: it gets the windowed reader
-(`service.search.tokens.windowed`) instead, chosen once, when the service starts
+`InOrderReader` is the production path: each read is the level query with
+`rankKey: {$gt: <key>}`, sorted by `rankKey`, limited and hinted, which mongod answers
+from the index in order, examining about as many anchor entries as it needs. The first
+read asks for what the page needs, so a level costs one query per kind unless the
+service discards what it reads (the typo pass, availability by day). A server that sorts
+in memory would sort every match after the key for each read: it gets the windowed
+reader (`service.search.tokens.windowed`) instead, chosen once, when the service starts
 (`TokensBackend.for_server`).
 """
 
@@ -16,6 +18,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from service.platform.db import MongoDocument
 from service.search.backend import ExecutedQuery, SearchStats
+from service.search.tokens.shape import LevelQuery, index_of, with_bounds
 
 FIRST_CHUNK = 16
 MAX_CHUNK = 512
@@ -24,51 +27,61 @@ MAX_CHUNK = 512
 
 
 class Postings(Protocol):
-    """One token's postings: `head()` is the next profile (None at the end); the walk
-    takes it off the front of `buffer`."""
+    """Candidates of one level query in `rankKey` order (every profile it matches, maybe
+    more: the walk checks each): `head()` is the next one (None at the end, or when the
+    budget is spent: then `starved` is True), `pop()` takes it."""
 
-    buffer: list[MongoDocument]
+    starved: bool
 
     async def head(self) -> MongoDocument | None:
-        """The next profile, reading more when the buffer is empty."""
+        """The next profile, reading more when none is buffered."""
+        ...
+
+    def pop(self) -> None:
+        """Take the profile `head()` returned."""
         ...
 
 
 class PostingsReader(Protocol):
-    """Opens the postings of a walk's tokens."""
+    """Opens the stream of a level query; `hints`: whether its queries name their index
+    (a server that plans from the hint, as mongod does)."""
+
+    name: str
+    hints: bool
 
     async def open(
         self,
         collection: AsyncCollection[MongoDocument],
-        tokens: list[str | None],
+        query: LevelQuery,
         after: str,
         stats: SearchStats,
         chunk: int,
-    ) -> list[Postings]:
-        """One stream per token (None: every listed profile), each after `after`; `chunk`
-        is how many the caller will probably take."""
+        share: int,
+    ) -> Postings:
+        """The profiles matching `query` after `after`; `chunk` is how many the caller
+        will probably take, `share` the most its first read may take of the budget (the
+        walk gives every stream a share, so that each reads before any is starved)."""
         ...
-
-
-def postings_query(token: str | None, bounds: MongoDocument) -> MongoDocument:
-    """`{listed: true, searchTokens: token, rankKey: bounds}` (no `searchTokens` for
-    None), fields in the order of the index."""
-    query: MongoDocument = {"listed": True}
-    if token is not None:
-        query["searchTokens"] = token
-    query["rankKey"] = bounds
-    return query
 
 
 async def read_postings(
     collection: AsyncCollection[MongoDocument],
     query: MongoDocument,
+    bounds: MongoDocument,
     limit: int,
     stats: SearchStats,
+    *,
+    hint: bool,
 ) -> list[MongoDocument]:
-    """The first `limit` profiles matching `query` in `rankKey` order, counted in `stats`."""
-    stats.queries.append(ExecutedQuery(collection.name, query, {"rankKey": 1}, limit))
-    found = await collection.find(query).sort("rankKey", 1).limit(limit).to_list()
+    """The first `limit` profiles matching `query` within `bounds` of `rankKey`, in
+    `rankKey` order (with its index named when `hint`), counted in `stats`."""
+    bounded = with_bounds(query, bounds)
+    index = index_of(query) if hint else None
+    stats.queries.append(ExecutedQuery(collection.name, bounded, {"rankKey": 1}, limit, hint=index))
+    cursor = collection.find(bounded).sort("rankKey", 1).limit(limit)
+    if index is not None:
+        cursor = cursor.hint(index)
+    found = await cursor.to_list()
     stats.documents_read += len(found)
     return found
 
@@ -77,41 +90,58 @@ class _InOrderPostings:
     def __init__(
         self,
         collection: AsyncCollection[MongoDocument],
-        token: str | None,
+        query: LevelQuery,
         after: str,
         stats: SearchStats,
         chunk: int,
+        share: int,
     ) -> None:
         self.collection = collection
-        self.token = token
+        self.query = query.pushed()
+        self.share: int | None = max(share, 1)
         self.after = after
         self.stats = stats
         self.chunk = min(max(chunk, FIRST_CHUNK), MAX_CHUNK)
         self.buffer: list[MongoDocument] = []
         self.exhausted = False
+        self.starved = False
 
     async def head(self) -> MongoDocument | None:
         if not self.buffer and not self.exhausted:
-            query = postings_query(self.token, {"$gt": self.after})
-            found = await read_postings(self.collection, query, self.chunk, self.stats)
+            limit = self.stats.allowance(min(self.chunk, self.share or self.chunk))
+            self.share = None
+            if limit == 0:
+                self.starved = True
+                return None
+            found = await read_postings(
+                self.collection, self.query, {"$gt": self.after}, limit, self.stats, hint=True
+            )
             self.buffer = found
-            if len(found) < self.chunk:
+            if len(found) < limit:
                 self.exhausted = True
             else:
                 self.after = found[-1]["rankKey"]
                 self.chunk = min(self.chunk * 4, MAX_CHUNK)
         return self.buffer[0] if self.buffer else None
 
+    def pop(self) -> None:
+        self.buffer.pop(0)
+
 
 class InOrderReader:
-    """Postings read from the index in order (mongod)."""
+    """Each level query in one `find`, everything pushed into it, read from the hinted
+    index in order (mongod)."""
+
+    name = "in-order"
+    hints = True
 
     async def open(
         self,
         collection: AsyncCollection[MongoDocument],
-        tokens: list[str | None],
+        query: LevelQuery,
         after: str,
         stats: SearchStats,
         chunk: int,
-    ) -> list[Postings]:
-        return [_InOrderPostings(collection, token, after, stats, chunk) for token in tokens]
+        share: int,
+    ) -> Postings:
+        return _InOrderPostings(collection, query, after, stats, chunk, share)

@@ -1,9 +1,13 @@
-"""Walking a level: the profiles of one kind that satisfy every clause and the level's
-rule, in `rankKey` order after a key, as a merge of the postings of the anchor clause's
-tokens (read by the backend's `PostingsReader`), filtered by the others.
+"""Walking a level: the profiles of every kind that satisfy its clauses and its rule, in
+`rankKey` order after a key, as a merge of one stream per kind (the level query of that
+kind, `service.search.tokens.shape`, read by the backend's `PostingsReader`).
 
-A page reads at most `MAX_READ_PER_PAGE` profiles of a walk, then hands out a cursor from
-where it stopped."""
+The streams share the request's read budget. A walk that runs out of it stops where
+every kind has been read: `stopped_at` is the last key it passed, so the next page goes
+on from there and nothing is skipped or read twice. The first read of each stream takes
+at most its share of what is left, so every stream reads before any is starved, and a
+page that starts with a whole budget always ends further than it began.
+"""
 
 from dataclasses import dataclass
 
@@ -12,97 +16,105 @@ from service.platform.db import MongoDocument
 from service.profiles.kinds import kind_of
 from service.search.backend import Hit, SearchStats
 from service.search.query import Clause
-from service.search.tokens.levels import Level, Predicate, choose_anchor
+from service.search.tokens.levels import Level
 from service.search.tokens.reader import Postings, PostingsReader
+from service.search.tokens.shape import LevelQuery
 
-MAX_READ_PER_PAGE = 5000
-"""A page stops after reading this many documents and hands out a cursor from there."""
+Anchors = dict[ProfileType, int]
+"""Per kind, the position of the clause a pass walks (`selectivity.choose_anchor`)."""
+
+
+def level_query(clauses: list[Clause], level: Level, anchor: int | None) -> LevelQuery:
+    """The level query of one kind, walking clause `anchor`."""
+    if not clauses:
+        return LevelQuery(None, (), level.exact)
+    index = anchor if anchor is not None and anchor < len(clauses) else 0
+    others = tuple(clause for position, clause in enumerate(clauses) if position != index)
+    return LevelQuery(clauses[index], others, level.exact)
 
 
 class Walk:
-    """The profiles of one kind satisfying every clause and a rule, in `rankKey` order,
-    after a key: a merge of the anchor clause's postings, filtered. `chunk`: how many
-    the caller will probably ask for (the size of the first read)."""
+    """The matches of a level, every kind merged in `rankKey` order, after a key.
+    `chunk`: how many the caller will probably take (the size of each first read)."""
 
     def __init__(
         self,
         reader: PostingsReader,
-        profile_type: ProfileType,
-        clauses: list[Clause],
-        rule: Predicate,
+        level: Level,
+        anchors: Anchors,
         after: str,
         stats: SearchStats,
         chunk: int,
     ) -> None:
         self.reader = reader
-        self.collection = kind_of(profile_type).document.get_pymongo_collection()
-        anchor = choose_anchor(clauses) if clauses else None
-        self.others = [clause for clause in clauses if clause is not anchor]
-        self.tokens: list[str | None] = list(anchor) if anchor is not None else [None]
+        self.level = level
+        self.anchors = anchors
         self.after = after
         self.stats = stats
         self.chunk = chunk
-        self.streams: list[Postings] | None = None
-        self.rule = rule
+        self.streams: list[tuple[ProfileType, LevelQuery, Postings]] | None = None
         self.last_key = after
-        self.read = 0
+        self.starved = False
 
-    async def _open(self) -> list[Postings]:
-        return await self.reader.open(
-            self.collection, self.tokens, self.after, self.stats, self.chunk
-        )
+    async def _open(self) -> list[tuple[ProfileType, LevelQuery, Postings]]:
+        kinds = [
+            (kind, clauses) for kind, clauses in self.level.clauses.items() if clauses is not None
+        ]
+        share = self.stats.remaining // max(len(kinds), 1)
+        streams = []
+        for profile_type, clauses in kinds:
+            collection = kind_of(profile_type).document.get_pymongo_collection()
+            query = level_query(clauses, self.level, self.anchors.get(profile_type))
+            stream = await self.reader.open(
+                collection, query, self.after, self.stats, self.chunk, share
+            )
+            streams.append((profile_type, query, stream))
+        return streams
 
-    async def next(self) -> MongoDocument | None:
-        """The next matching profile, or None at the end."""
+    async def next(self) -> Hit | None:
+        """The next match, or None at the end of the level or of the budget (then
+        `starved` is True and `last_key` is where the walk stopped)."""
         if self.streams is None:
             self.streams = await self._open()
         while True:
-            best: MongoDocument | None = None
-            for stream in self.streams:
+            best: tuple[ProfileType, LevelQuery, Postings, MongoDocument] | None = None
+            for profile_type, query, stream in self.streams:
                 head = await stream.head()
-                if head is not None and (best is None or head["rankKey"] < best["rankKey"]):
-                    best = head
+                if stream.starved:
+                    self.starved = True
+                    return None
+                if head is not None and (best is None or head["rankKey"] < best[3]["rankKey"]):
+                    best = (profile_type, query, stream, head)
             if best is None:
                 return None
-            for stream in self.streams:  # a profile holding two anchor tokens: once
-                if stream.buffer and stream.buffer[0]["rankKey"] == best["rankKey"]:
-                    stream.buffer.pop(0)
-            self.last_key = best["rankKey"]
-            self.read += 1
-            tokens = set(best.get("searchTokens") or ())
-            if all(tokens.intersection(clause) for clause in self.others) and self.rule(
-                tokens, best
-            ):
-                return best
-            if self.read >= MAX_READ_PER_PAGE:
-                return None
+            profile_type, query, stream, document = best
+            stream.pop()
+            self.last_key = document["rankKey"]
+            tokens = set(document.get("searchTokens") or ())
+            if query.holds(tokens) and self.level.rule(tokens, document):
+                return Hit(profile_type, document)
 
 
 @dataclass
 class LevelResult:
     hits: list[tuple[str, Hit]]
-    stopped_at: str | None  # a key everything before which was read, when stopped early
+    stopped_at: str | None  # the key up to which everything was read, when the budget ran out
 
 
 async def read_level(
-    reader: PostingsReader, level: Level, after: str, need: int, stats: SearchStats
+    reader: PostingsReader,
+    level: Level,
+    anchors: Anchors,
+    after: str,
+    need: int,
+    stats: SearchStats,
 ) -> LevelResult:
     """Up to `need` matches of one level, across kinds, in `rankKey` order."""
+    walk = Walk(reader, level, anchors, after, stats, need)
     found: list[tuple[str, Hit]] = []
-    stopped: list[str] = []
-    for profile_type, clauses in level.clauses.items():
-        if clauses is None:
-            continue
-        walk = Walk(reader, profile_type, clauses, level.rule, after, stats, need)
-        for _ in range(need):
-            document = await walk.next()
-            if document is None:
-                if walk.read >= MAX_READ_PER_PAGE:
-                    stopped.append(walk.last_key)
-                break
-            found.append((document["rankKey"], Hit(profile_type, document)))
-    found.sort(key=lambda item: item[0])
-    stop = min(stopped) if stopped else None
-    if stop is not None:  # keep only what lies before the earliest early stop
-        found = [item for item in found if item[0] <= stop]
-    return LevelResult(found[:need], stop)
+    while len(found) < need:
+        hit = await walk.next()
+        if hit is None:
+            break
+        found.append((hit.document["rankKey"], hit))
+    return LevelResult(found, walk.last_key if walk.starved else None)

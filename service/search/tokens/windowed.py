@@ -12,12 +12,12 @@ level the spread is uniform, so the profiles of a key range are the level's coun
 the share of the level the range covers. A walk asks for a window expected to hold a
 given number of profiles (`window_end`), skipping levels that hold none, so a server
 that sorts every match of a query in memory reads about what a page needs. The counts
-come from one small range per level: the first `fraction` of each level's spread, which
-holds a uniform sample of that level. They are kept a few minutes; a stale estimate
-costs speed, never results (windows are contiguous whatever their size).
+come from one random sample of the collection (`$sample`, one aggregation), kept a few
+minutes; a stale estimate costs speed, never results (windows are contiguous whatever
+their size).
 """
 
-import asyncio
+import json
 import math
 from dataclasses import dataclass
 
@@ -26,14 +26,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from documents.derived.rank_key import KEY_SPACE, RANK_LEVELS, SPREAD_SPAN, key_at, key_position
 from service.platform.cache import TimedCache
 from service.platform.db import MongoDocument
-from service.search.backend import SearchStats
-from service.search.tokens.reader import (
-    FIRST_CHUNK,
-    MAX_CHUNK,
-    Postings,
-    postings_query,
-    read_postings,
-)
+from service.search.backend import ExecutedQuery, SearchStats
+from service.search.tokens.reader import FIRST_CHUNK, MAX_CHUNK, Postings, read_postings
+from service.search.tokens.shape import LevelQuery, token_query
 
 SAMPLE_SIZE = 2000
 """About how many profiles the per-level sample reads, whatever the collection's size."""
@@ -86,60 +81,72 @@ _level_counts: TimedCache[tuple[str, str], LevelCounts] = TimedCache(REFRESH_SEC
 
 DENSITY_SECONDS = 300.0
 DENSITY_ENTRIES = 10_000
-_densities: TimedCache[tuple[str, str, str | None], float] = TimedCache(
-    DENSITY_SECONDS, DENSITY_ENTRIES
-)
+_densities: TimedCache[tuple[str, str, str], float] = TimedCache(DENSITY_SECONDS, DENSITY_ENTRIES)
 
 
-def remembered_density(collection: AsyncCollection[MongoDocument], token: str | None) -> float:
-    """The share of listed profiles holding `token` that an earlier walk saw in this
+def remembered_density(collection: AsyncCollection[MongoDocument], query: MongoDocument) -> float:
+    """The share of listed profiles matching `query` that an earlier walk saw in this
     process (1.0 when none did: the cautious guess)."""
-    density = _densities.get((collection.database.name, collection.name, token))
+    density = _densities.get(_query_key(collection, query))
     return 1.0 if density is None else density
 
 
 def remember_density(
-    collection: AsyncCollection[MongoDocument], token: str | None, found: int, covered: float
+    collection: AsyncCollection[MongoDocument], query: MongoDocument, found: int, covered: float
 ) -> None:
-    """Record what a walk saw: `found` postings where `covered` listed profiles lie."""
+    """Record what a walk saw: `found` matches where `covered` listed profiles lie."""
     if covered <= 0:
         return
-    key = (collection.database.name, collection.name, token)
-    _densities.put(key, min(1.0, max(found, 1) / covered))
+    _densities.put(_query_key(collection, query), min(1.0, max(found, 1) / covered))
 
 
-async def _sample_level(collection: AsyncCollection[MongoDocument], level: int, width: int) -> int:
-    start = level * SPREAD_SPAN
-    query = {"listed": True, "rankKey": {"$gte": key_at(start), "$lt": key_at(start + width)}}
-    return len(await collection.find(query, {"_id": 1}).to_list())
+def _query_key(
+    collection: AsyncCollection[MongoDocument], query: MongoDocument
+) -> tuple[str, str, str]:
+    return (collection.database.name, collection.name, json.dumps(query, sort_keys=True))
 
 
-async def level_counts(collection: AsyncCollection[MongoDocument]) -> LevelCounts:
-    """The collection's per-level estimate, sampled at most every few minutes."""
+async def level_counts(
+    collection: AsyncCollection[MongoDocument], stats: SearchStats
+) -> LevelCounts:
+    """The collection's per-level estimate: listed profiles per level of a random sample
+    of about `SAMPLE_SIZE` profiles, scaled to the collection's size; measured at most
+    every few minutes, in two commands (never a burst of one query per level)."""
     key = (collection.database.name, collection.name)
     cached = _level_counts.get(key)
     if cached is not None:
         return cached
     population = await collection.estimated_document_count()
-    fraction = min(1.0, SAMPLE_SIZE / max(population, 1))
-    width = max(1, math.ceil(fraction * SPREAD_SPAN))
-    sampled = await asyncio.gather(
-        *(_sample_level(collection, level, width) for level in range(RANK_LEVELS))
-    )
-    share = width / SPREAD_SPAN
-    counts = LevelCounts(tuple(found / share for found in sampled))
+    size = max(1, min(SAMPLE_SIZE, population))
+    pipeline: list[MongoDocument] = [
+        {"$sample": {"size": size}},
+        {"$match": {"listed": True}},
+        {"$group": {"_id": {"$substrCP": ["$rankKey", 0, 3]}, "n": {"$sum": 1}}},
+    ]
+    stats.queries.append(ExecutedQuery(collection.name, {}, None, size, "aggregate"))
+    groups = await (await collection.aggregate(pipeline)).to_list()
+    scale = population / size if population > size else 1.0
+    per_level = [0.0] * RANK_LEVELS
+    for group in groups:
+        try:
+            level = int(group["_id"])
+        except (TypeError, ValueError):
+            continue
+        if 0 <= level < RANK_LEVELS:
+            per_level[level] = group["n"] * scale
+    counts = LevelCounts(tuple(per_level))
     _level_counts.put(key, counts)
     return counts
 
 
 class _WindowedPostings:
-    """The listed profiles holding one token (or all listed ones: `token` None), after a
-    `rankKey`, in `rankKey` order, read from the database a chunk at a time.
+    """The profiles matching one level query, after a `rankKey`, in `rankKey` order, read
+    from the database a chunk at a time.
 
     Each read asks for one window of `rankKey` expected to hold `budget` listed profiles
     of the collection (`LevelCounts`): at first about one and a half chunks of postings
-    at the token's density as an earlier walk in this process saw it (every profile
-    holding it when none did, and never more than `FIRST_BUDGET_CAP` chunks of
+    at the query's density as an earlier walk in this process saw it (every profile
+    matching when none did, and never more than `FIRST_BUDGET_CAP` chunks of
     profiles); wider while windows come back short; after a full read, as wide as the
     density it showed asks for. A server that sorts every match in memory then sorts
     about what one page needs, not every posting after the cursor.
@@ -148,21 +155,24 @@ class _WindowedPostings:
     def __init__(
         self,
         collection: AsyncCollection[MongoDocument],
-        token: str | None,
+        query: MongoDocument,
         after: str,
         stats: SearchStats,
         counts: LevelCounts,
         chunk: int,
+        share: int,
     ) -> None:
         self.collection = collection
-        self.token = token
+        self.query = query
         self.lower: tuple[str, str] = ("$gt", after)
         self.stats = stats
         self.counts = counts
         self.buffer: list[MongoDocument] = []
         self.exhausted = False
+        self.starved = False
+        self.share: int | None = max(share, 1)
         self.chunk = min(max(chunk, FIRST_CHUNK), MAX_CHUNK)
-        density = remembered_density(collection, token)
+        density = remembered_density(collection, query)
         if density >= 1.0:
             self.budget = 2.0 * self.chunk
         else:
@@ -172,10 +182,18 @@ class _WindowedPostings:
 
     async def head(self) -> MongoDocument | None:
         while not self.buffer and not self.exhausted:
-            await self._read()
+            limit = self.stats.allowance(min(self.chunk, self.share or self.chunk))
+            self.share = None
+            if limit == 0:
+                self.starved = True
+                return None
+            await self._read(limit)
         return self.buffer[0] if self.buffer else None
 
-    async def _read(self) -> None:
+    def pop(self) -> None:
+        self.buffer.pop(0)
+
+    async def _read(self, limit: int) -> None:
         operator, lower_key = self.lower
         low = key_position(lower_key)
         high = self.counts.window_end(low, self.budget)
@@ -183,17 +201,19 @@ class _WindowedPostings:
         bounds: MongoDocument = {operator: lower_key}
         if upper is not None:
             bounds["$lt"] = upper
-        query = postings_query(self.token, bounds)
-        found = await read_postings(self.collection, query, self.chunk, self.stats)
+        found = await read_postings(
+            self.collection, self.query, bounds, limit, self.stats, hint=False
+        )
         self.buffer = found
         self.found += len(found)
-        if len(found) == self.chunk:
+        full = len(found) == limit
+        if full:
             read_to = key_position(found[-1]["rankKey"]) + 1
         else:
             read_to = KEY_SPACE if upper is None or high is None else high
         self.covered += self.counts.mass(low, read_to)
-        remember_density(self.collection, self.token, self.found, self.covered)
-        if len(found) == self.chunk:  # full: the next window follows this one's density
+        remember_density(self.collection, self.query, self.found, self.covered)
+        if full:  # full: the next window follows this one's density
             last = found[-1]["rankKey"]
             covered = max(self.counts.mass(low, key_position(last) + 1), 1.0)
             self.chunk = min(self.chunk * 4, MAX_CHUNK)
@@ -207,18 +227,62 @@ class _WindowedPostings:
             self.exhausted = True
 
 
+class _Merged:
+    """The postings of an anchor's tokens merged in `rankKey` order, a profile once (one
+    holding two of the tokens is in two streams). The server that needs windows answers
+    an `$in` by scanning, so each token is a stream of its own."""
+
+    def __init__(self, streams: list[_WindowedPostings]) -> None:
+        self.streams = streams
+        self.starved = False
+        self._head: MongoDocument | None = None
+
+    async def head(self) -> MongoDocument | None:
+        if self._head is None:
+            best: MongoDocument | None = None
+            for stream in self.streams:
+                head = await stream.head()
+                if stream.starved:
+                    self.starved = True
+                    return None
+                if head is not None and (best is None or head["rankKey"] < best["rankKey"]):
+                    best = head
+            self._head = best
+        return self._head
+
+    def pop(self) -> None:
+        if self._head is None:
+            return
+        key = self._head["rankKey"]
+        for stream in self.streams:
+            if stream.buffer and stream.buffer[0]["rankKey"] == key:
+                stream.pop()
+        self._head = None
+
+
 class WindowedReader:
-    """Postings read a key window at a time (a server that sorts in memory)."""
+    """The anchor's postings read a key window at a time, one stream per token (a server
+    that sorts in memory, and scans for an `$in`, a hint or an `$expr`: the walk checks
+    the rest of the level)."""
+
+    name = "windowed"
+    hints = False
 
     async def open(
         self,
         collection: AsyncCollection[MongoDocument],
-        tokens: list[str | None],
+        query: LevelQuery,
         after: str,
         stats: SearchStats,
         chunk: int,
-    ) -> list[Postings]:
-        counts = await level_counts(collection)
-        return [
-            _WindowedPostings(collection, token, after, stats, counts, chunk) for token in tokens
-        ]
+        share: int,
+    ) -> Postings:
+        counts = await level_counts(collection, stats)
+        tokens: list[str | None] = list(query.anchor) if query.anchor else [None]
+        each = share // len(tokens)
+        return _Merged(
+            [
+                _WindowedPostings(collection, token_query(t), after, stats, counts, chunk, each)
+                for t in tokens
+            ]
+        )

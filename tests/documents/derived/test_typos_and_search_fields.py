@@ -10,7 +10,6 @@ from bson import ObjectId
 from documents.derived.rank_key import id_spread, rank_key
 from documents.derived.search_fields import search_tokens_of, stored_words
 from documents.derived.typos import deletions, typo_candidates, typo_tokens, within_one_edit
-from service.search.tokens.levels import choose_anchor
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -113,10 +112,3 @@ def test_the_id_spread_is_even_for_ids_made_in_one_second() -> None:
     assert len(per_first_digit) == 16
     assert min(per_first_digit.values()) > 4096 / 16 / 2
     assert max(per_first_digit.values()) < 4096 / 16 * 2
-
-
-def test_the_anchor_is_the_most_selective_clause() -> None:
-    assert choose_anchor([("a",), ("gina",)]) == ("gina",)
-    assert choose_anchor([("union:true",), ("ma",)]) == ("ma",)
-    assert choose_anchor([("style:jazz",), ("union:true",)]) == ("style:jazz",)
-    assert choose_anchor([("=gina",), ("gina",)]) == ("=gina",)
