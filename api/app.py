@@ -20,6 +20,7 @@ from api.controllers.profiles.content import profile_content_router
 from api.controllers.profiles.records import profile_records_router
 from api.controllers.profiles.vocabulary import dance_styles
 from api.controllers.search import search_choreographers, search_dancers, search_everyone
+from api.deadline import request_deadline
 from api.deps import DEPENDENCIES
 from api.errors import problem_details_plugin
 from api.observability import (
@@ -70,7 +71,12 @@ def create_app(
             await database.close()
 
     auth = jwt_auth(secret, settings)
-    rate_limit = rate_limit_config(settings.rate_limit_per_second, settings.rate_limit_burst)
+    rate_limit = rate_limit_config(
+        settings.rate_limit_per_second,
+        settings.rate_limit_burst,
+        search_per_second=settings.rate_limit_search_per_second,
+        search_burst=settings.rate_limit_search_burst,
+    )
     return Litestar(
         route_handlers=[
             HealthController,
@@ -92,10 +98,15 @@ def create_app(
         ],
         lifespan=[database_lifespan],
         on_app_init=[auth.on_app_init],
+        # outermost first (Litestar puts the JWT middleware before all of these): the
+        # request id for every log line, metrics of every answer (429 and 503 included),
+        # the rate limit refusing before any other work, then the request's deadline and
+        # the cancellation of abandoned reads around everything that reads the database
         middleware=[
             request_id_middleware,
             prometheus_config().middleware,
             *([] if rate_limit is None else [rate_limit.middleware]),
+            request_deadline(settings.request_timeout_ms / 1000),
         ],
         before_send=[echo_request_id],
         logging_config=None,  # logging is configured once, by the process (service.platform.logs)

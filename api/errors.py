@@ -31,12 +31,23 @@ SERVER_OWNED_FIELDS = (SERVER_FIELDS - {"revision_id"}) | {
 }
 
 
+RETRY_AFTER_SECONDS = 1
+"""`Retry-After` of every 503. What makes the database unavailable to a request is
+mostly short-lived (a dropped connection, an election, a request deadline missed under
+load), and the request already waited up to its deadline before answering: a second,
+plus the caller's own backoff, is enough and does not pile retries onto a struggling
+database."""
+
+
 def _problem(
     status: int,
     detail: str,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> ProblemDetailsException:
+    """Problem details; a 503 always says when to retry (`Retry-After`)."""
+    if status == 503 and not any(name.lower() == "retry-after" for name in headers or {}):
+        headers = {**(headers or {}), "Retry-After": str(RETRY_AFTER_SECONDS)}
     return ProblemDetailsException(
         status_code=status,
         title=HTTPStatus(status).phrase,
@@ -47,7 +58,7 @@ def _problem(
 
 
 def from_service_error(error: ServiceError) -> ProblemDetailsException:
-    """A service error as problem details."""
+    """A service error as problem details (`Unavailable`, 503, with `Retry-After`)."""
     return _problem(error.status_code, error.detail, error.extra or None)
 
 
@@ -85,8 +96,10 @@ def from_http_exception(error: HTTPException) -> ProblemDetailsException:
     return _problem(error.status_code, detail, headers=error.headers)
 
 
-def from_connection_failure(_: ConnectionFailure) -> ProblemDetailsException:
-    """The database did not answer: 503, the caller may retry."""
+def from_connection_failure(error: ConnectionFailure) -> ProblemDetailsException:
+    """The database did not answer (a network error, no server to select, the request's
+    deadline passed): 503 with `Retry-After`."""
+    logger.warning("database unavailable: %s", type(error).__name__)
     return _problem(503, "the database did not answer; try again shortly")
 
 
@@ -96,9 +109,7 @@ def from_database_error(error: PyMongoError) -> ProblemDetailsException:
     else logged and 500."""
     if is_unavailable(error):
         logger.warning("database unavailable: %s", type(error).__name__)
-        return _problem(
-            503, "the database did not answer; try again shortly", headers={"Retry-After": "1"}
-        )
+        return _problem(503, "the database did not answer; try again shortly")
     if is_write_conflict(error):
         return _problem(409, "a concurrent request changed this; read it again and retry")
     return from_unexpected_error(error)
@@ -151,7 +162,7 @@ _DESCRIPTIONS = {
     412: "If-Match names a version that is no longer current",
     413: "Request body too large",
     422: "Invalid input: unknown or server-owned fields, limits, malformed cursor",
-    503: "The database did not answer",
+    503: "The database did not answer in time; retry after `Retry-After` seconds",
 }
 
 

@@ -23,9 +23,15 @@ class Settings(BaseSettings):
     server_selection_timeout_ms: int = 5000
     """Fail fast when the database is unreachable (PyMongo's default is 30 s)."""
     operation_timeout_ms: int = 10_000
-    """Every database call of a request, its retries and server selection included, ends
-    within this (PyMongo's `timeoutMS`; with it set, PyMongo bounds server selection by it
-    and not by `server_selection_timeout_ms`)."""
+    """Every database call outside a request (the commands, start-up) ends within this
+    (PyMongo's `timeoutMS`; with it set, PyMongo bounds server selection by it and not by
+    `server_selection_timeout_ms`). Inside a request, `request_timeout_ms` bounds the
+    whole request instead."""
+    request_timeout_ms: int = Field(default=10_000, gt=0)
+    """One deadline for each HTTP request: every database command it sends, PyMongo's
+    retries and transaction retries included, shares it (`pymongo.timeout`; each command
+    carries the time left as `maxTimeMS`). Past it the request answers 503 with
+    `Retry-After`. Inside a request it takes the place of `operation_timeout_ms`."""
     max_body_bytes: int = 64 * 1024
     """Request bodies above this are refused with 413: profiles are kilobytes."""
     migration_lock_ttl_seconds: float = 60.0
@@ -54,9 +60,16 @@ class Settings(BaseSettings):
     jwt_previous_secret: SecretStr | None = None
     """Also accepted for verification during a secret change-over; never used to sign."""
     rate_limit_per_second: float = Field(default=20.0, ge=0)
-    """Sustained GET requests per second per caller under `/v1`; 0 disables the limit."""
+    """Sustained GET requests per second per caller under `/v1` (searches have their own
+    limit, `rate_limit_search_per_second`, when it is set); 0 disables the limit."""
     rate_limit_burst: int = Field(default=0, ge=0)
     """Requests a caller may make at once above the rate; 0: five seconds' worth."""
+    rate_limit_search_per_second: float = Field(default=5.0, ge=0)
+    """Sustained search requests (`GET /v1/search`, `/v1/dancers`, `/v1/choreographers`)
+    per second per caller, from a bucket of their own (a page with `facets=true` costs
+    two); 0 disables it, and searches then count as ordinary reads."""
+    rate_limit_search_burst: int = Field(default=0, ge=0)
+    """Searches a caller may make at once above the search rate; 0: five seconds' worth."""
     retention_days: int = Field(default=90, ge=1)
     """Migration issue records and legacy backups expire this long after they were
     written (TTL indexes of migration 0009, which reads this variable)."""

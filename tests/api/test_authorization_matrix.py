@@ -37,7 +37,9 @@ WHOLE_DELETES = re.compile(r"^/v1/me$|^/v1/(dancers|choreographers)/\{profile_id
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """Without rate limiting: each column is one caller sending every read at once."""
-    return settings.model_copy(update={"rate_limit_per_second": 0})
+    return settings.model_copy(
+        update={"rate_limit_per_second": 0, "rate_limit_search_per_second": 0}
+    )
 
 
 def headers_for(caller: str, person: str) -> dict[str, str]:

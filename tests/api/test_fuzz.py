@@ -295,7 +295,9 @@ def _summary(message: str) -> str:
 def settings(settings: Settings) -> Settings:
     """The test's settings without rate limiting: the fuzz run is one fast caller per
     token, and a 429 would say nothing about the schema."""
-    return settings.model_copy(update={"rate_limit_per_second": 0})
+    return settings.model_copy(
+        update={"rate_limit_per_second": 0, "rate_limit_search_per_second": 0}
+    )
 
 
 @pytest.fixture

@@ -1,13 +1,16 @@
-"""Reads under `/v1` are limited per caller: a burst, then a rate; 429 with Retry-After."""
+"""Reads under `/v1` are limited per caller: a burst, then a rate; 429 with Retry-After.
+Searches have a lower budget of their own."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.rate_limit import TokenBuckets
+from api.rate_limit import TokenBuckets, rate_limit_config
 from service.platform.config import Settings
 from service.platform.db import Database
 from tests.helpers import EXPECTED_MIGRATIONS, auth
@@ -82,3 +85,76 @@ def test_buckets_refill_at_the_rate() -> None:
     assert buckets.take("a", 100.5) == 0.0  # one token back after half a second
     assert buckets.take("b", 100.5) == 0.0
     assert buckets.take("a", 110.0) == 0.0 and buckets.buckets["a"][0] == pytest.approx(1.0)
+
+
+@asynccontextmanager
+async def app_with(settings: Settings, **changes: Any) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """The app with these settings changed."""
+    app = create_app(settings.model_copy(update=changes), expected_migrations=EXPECTED_MIGRATIONS)
+    async with AsyncTestClient(app=app) as client:
+        yield client
+
+
+async def _statuses(client: AsyncTestClient[Litestar], sub: str, *paths: str) -> list[int]:
+    return [(await client.get(path, headers=auth(sub))).status_code for path in paths]
+
+
+PROFILE_BY_ID = "/v1/dancers/000000000000000000000000"  # a read, not a search (404 here)
+
+
+async def test_searches_spend_a_lower_budget_of_their_own(
+    settings: Settings, database: Database
+) -> None:
+    slow = {"rate_limit_per_second": 0.1, "rate_limit_burst": 3}
+    searches = {"rate_limit_search_per_second": 0.1, "rate_limit_search_burst": 2}
+    async with app_with(settings, **slow, **searches) as client:
+        assert await _statuses(client, "seeker", "/v1/search?q=ana", "/v1/dancers") == [200, 200]
+        refused = await client.get("/v1/choreographers", headers=auth("seeker"))
+        assert refused.status_code == 429
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert int(refused.headers["retry-after"]) >= 1
+        assert "searches" in refused.json()["detail"]
+
+        # the other reads have their whole budget: searching spent none of it
+        reads = await _statuses(client, "seeker", PATH, PROFILE_BY_ID, PATH, PATH)
+        assert reads == [200, 404, 200, 429]
+        assert await _statuses(client, "other-seeker", "/v1/search") == [200]
+
+
+async def test_a_search_with_facets_costs_two(settings: Settings, database: Database) -> None:
+    searches = {"rate_limit_search_per_second": 0.1, "rate_limit_search_burst": 3}
+    async with app_with(settings, **searches) as client:
+        with_facets = "/v1/dancers?facets=true"
+        assert await _statuses(client, "counter", with_facets, with_facets) == [200, 429]
+        assert await _statuses(client, "counter", "/v1/dancers", "/v1/dancers") == [200, 429]
+        assert await _statuses(client, "lister", *["/v1/dancers"] * 4) == [200, 200, 200, 429]
+
+
+async def test_without_the_search_limit_searches_count_as_reads(
+    settings: Settings, database: Database
+) -> None:
+    changes = {
+        "rate_limit_per_second": 0.1,
+        "rate_limit_burst": 3,
+        "rate_limit_search_per_second": 0,
+    }
+    async with app_with(settings, **changes) as client:
+        statuses = await _statuses(client, "reader", "/v1/search", PATH, "/v1/dancers", PATH)
+        assert statuses == [200, 200, 200, 429]
+
+
+def test_which_limits_apply() -> None:
+    assert rate_limit_config(0, search_per_second=0) is None
+    only_searches = rate_limit_config(0, search_per_second=5)
+    assert only_searches is not None and only_searches.buckets is None
+    assert only_searches.search_buckets is not None and only_searches.search_buckets.burst == 25
+    both = rate_limit_config(20, search_per_second=5, search_burst=7)
+    assert both is not None and both.buckets is not None and both.buckets.burst == 100
+    assert both.search_buckets is not None and both.search_buckets.burst == 7
+
+
+def test_a_cost_above_the_burst_is_capped_at_the_burst() -> None:
+    buckets = TokenBuckets(rate=1.0, burst=1.0)
+
+    assert buckets.take("a", 100.0, cost=2.0) == 0.0  # a full bucket lets it pass
+    assert buckets.take("a", 100.0, cost=2.0) == pytest.approx(1.0)

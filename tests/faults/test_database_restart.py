@@ -40,6 +40,7 @@ async def test_ready_follows_a_database_that_stops_and_restarts(tmp_path: Path) 
             jwt_secret=SecretStr(TEST_SECRET),
             server_selection_timeout_ms=SELECTION_MS,
             operation_timeout_ms=SELECTION_MS,
+            request_timeout_ms=SELECTION_MS,
         )
         async with AsyncTestClient(
             app=create_app(settings, expected_migrations=EXPECTED_MIGRATIONS)
@@ -60,6 +61,7 @@ async def test_ready_follows_a_database_that_stops_and_restarts(tmp_path: Path) 
             assert me[0] == 503 and me[1] < BOUND_S, me
             assert patched.status_code == 503 and write_s < BOUND_S, (patched.text, write_s)
             assert patched.headers["content-type"].startswith("application/problem+json")
+            assert int(patched.headers["retry-after"]) >= 1
 
             await asyncio.to_thread(server.start)
             deadline = time.monotonic() + 15
