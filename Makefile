@@ -36,6 +36,7 @@ bench: dev
 	$(BIN)/python -m bench.layout
 	$(BIN)/python -m bench.migration
 	$(BIN)/python -m bench.search --sizes 2000 20000
+	$(BIN)/python -m bench.crafted
 
 ## lint: ruff (lint and format check) and mypy
 lint: dev

@@ -34,25 +34,30 @@ class Service:
     log: Path
 
 
-def start_service(data_dir: Path, secret: str, *, database_port: int = 0) -> Service:
+def start_service(
+    data_dir: Path, secret: str, *, database_port: int = 0, env: Mapping[str, str] | None = None
+) -> Service:
     """`profiles serve` on a free port, with the embedded database in `data_dir` (on
     `database_port` when given, so that the bench can reach it too), `secret` for its
-    tokens, the rate limit off and JSON logs into `data_dir / "serve.log"`."""
+    tokens, the rate limit off and JSON logs into `data_dir / "serve.log"`; `env`: more
+    settings (`PROFILES_...`), over these."""
     port = free_port()
-    env = {
+    settings = {
         **os.environ,
         "PROFILES_DATA_DIR": str(data_dir),
         "PROFILES_PORT": str(port),
         "PROFILES_HOST": "127.0.0.1",
         "PROFILES_JWT_SECRET": secret,
         "PROFILES_RATE_LIMIT_PER_SECOND": "0",
+        "PROFILES_RATE_LIMIT_SEARCH_PER_SECOND": "0",
         "PROFILES_LOG_FORMAT": "json",
         "PROFILES_EMBEDDED_DB_PORT": str(database_port),
+        **(env or {}),
     }
-    env.pop("PROFILES_MONGODB_URL", None)
+    settings.pop("PROFILES_MONGODB_URL", None)
     log = data_dir / "serve.log"
     command = [sys.executable, "-m", "service.cli.main", "serve"]
-    return Service(start_logged(command, env, log), f"http://127.0.0.1:{port}", log)
+    return Service(start_logged(command, settings, log), f"http://127.0.0.1:{port}", log)
 
 
 def start_logged(command: Sequence[str], env: Mapping[str, str], log: Path) -> Process:

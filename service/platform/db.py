@@ -9,6 +9,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from documents import ALL_DOCUMENTS, User
+from service.platform.db_monitoring import LISTENERS
 
 MongoDocument = dict[str, Any]
 
@@ -36,6 +37,7 @@ def create_client(
 
     `operation_timeout_ms` None (batch jobs) lets PyMongo's transaction retries run their
     full course, e.g. while the server reaps a transaction a killed client left open.
+    Its commands and connections are counted for `/metrics` (`db_monitoring`).
     """
     return AsyncMongoClient(
         url,
@@ -44,6 +46,7 @@ def create_client(
         timeoutMS=operation_timeout_ms,
         tz_aware=True,
         uuidRepresentation="standard",
+        event_listeners=LISTENERS,
     )
 
 

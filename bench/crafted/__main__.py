@@ -1,0 +1,5 @@
+"""`python -m bench.crafted`: the crafted-search benchmark (`bench.crafted`)."""
+
+from bench.crafted.driver import main
+
+main()
