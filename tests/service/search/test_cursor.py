@@ -1,4 +1,5 @@
-"""Paging cursors: opaque, signed, bound to one listing; anything else is a 422."""
+"""Paging cursors: opaque, signed, bound to one listing and one backend; anything else is
+a 422."""
 
 import base64
 import json
@@ -7,8 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
+from service.platform.caller import Caller
 from service.platform.errors import InvalidInput
+from service.search.backend import BackendPage, Position, SearchStats
 from service.search.cursor import CursorCodec
+from service.search.discovery import search_profiles
+from service.search.query import SearchQuery
 
 KEY = b"cursor-key-of-the-tests-0123456789abcdef"
 SCOPE = "dancers:search"
@@ -114,3 +119,31 @@ def test_bad_cursors_are_invalid_input(codec: CursorCodec, spoil: Callable[[str]
 
     assert raised.value.status_code == 422
     assert raised.value.extra["errors"][0]["field"] == "cursor"
+
+
+async def test_a_cursor_of_another_backend_is_refused_before_any_read() -> None:
+    """A rolling deploy, or pods configured differently: a `tokens` cursor sent to a
+    process on the `text` backend (and back) is a 422, never a 500, and reads nothing."""
+
+    class Named:
+        def __init__(self, name: str) -> None:
+            self.name = name
+            self.searched = 0
+
+        async def search(
+            self, query: SearchQuery, position: Position | None, stats: SearchStats
+        ) -> BackendPage:
+            self.searched += 1
+            return BackendPage([], {"m": "strict", "l": 0, "k": "050"})
+
+    codec = CursorCodec(KEY)
+    tokens, text = Named("tokens"), Named("text")
+    query = SearchQuery(kinds=("dancer",), text="gina")
+    first = await search_profiles(Caller("reader"), query, codec, tokens)
+    assert first.next_cursor is not None
+    follow = SearchQuery(kinds=("dancer",), text="gina", cursor=first.next_cursor)
+    with pytest.raises(InvalidInput):
+        await search_profiles(Caller("reader"), follow, codec, text)
+    assert text.searched == 0
+    again = await search_profiles(Caller("reader"), follow, codec, tokens)
+    assert again.next_cursor is not None and tokens.searched == 2
