@@ -34,6 +34,7 @@ CALLERS = ("bench-crafted-searcher", "bench-crafted-attacker", "bench-crafted-vi
 ABANDON_AFTER = 0.2
 ABANDONED = 3
 RECOVERY = 1.0
+IN_ORDER_DEADLINE_MS = 120_000
 
 
 @asynccontextmanager
@@ -43,6 +44,10 @@ async def serving(
     """`profiles serve` on the embedded database in `data_dir` (on `db_port`), search
     reader `reader` (None: the default), ready; stopped afterwards."""
     settings = {**SETTINGS, **({"PROFILES_SEARCH_READER": reader} if reader else {})}
+    if reader == "in-order":
+        # the embedded server scans the collection for a hinted query: the in-order run
+        # counts commands, not time, so its requests get all the time they need
+        settings["PROFILES_REQUEST_TIMEOUT_MS"] = str(IN_ORDER_DEADLINE_MS)
     service = start_service(data_dir, secret, database_port=db_port, env=settings)
     try:
         async with httpx.AsyncClient(base_url=service.url, timeout=LONG_TIMEOUT) as api:

@@ -22,7 +22,7 @@ class ExecutedQuery:
     hint: str | None = None
 
 
-READ_BUDGET = 1000
+READ_BUDGET = 500
 """Documents one search request may fetch from the database, across rank levels, kinds
 of profile, the typo pass and facets. When they are spent the page ends with what it
 found and a cursor that goes on from there (facets say `complete: false`)."""

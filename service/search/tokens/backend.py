@@ -27,6 +27,7 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from service.platform.cache import TimedCache
 from service.platform.db import MongoDocument
 from service.platform.errors import InvalidInput
 from service.profiles.kinds import kind_of
@@ -142,7 +143,7 @@ class TokensBackend:
         )
         anchors = pass_.positions
         mode = "typo" if typo else "strict"
-        if pass_.few and len(levels) > 1:
+        if len(levels) > 1 and (pass_.few or remembered_few(query, wanted)):
             whole = await self._whole_pass(query, anchors, start, after, stats)
             if whole is not None:
                 return whole
@@ -168,6 +169,8 @@ class TokensBackend:
                 return BackendPage([hit for _, _, hit in found[: query.limit]], resume, typo)
             if len(found) >= wanted:
                 break
+        if not typo and start == 0 and not after and len(found) < wanted:
+            remember_matches(query, len(found))  # the whole strict pass, read
         return _page_of(found, query.limit, mode, typo)
 
     async def _whole_pass(
@@ -178,21 +181,46 @@ class TokensBackend:
         after: str,
         stats: SearchStats,
     ) -> BackendPage | None:
-        """The page of a strict pass whose anchors few profiles hold: one read of its
-        broadest level per kind, sorted into levels (by how many words match whole); None
-        when the read did not hold every match after all (a remembered size gone stale)."""
+        """The page of a strict pass in one read of its broadest level per kind, sorted
+        into levels (by how many words match whole), when that read holds every match:
+        the anchors are held by few profiles, or the same search found few a moment ago
+        (words that rarely meet, a word and a filter). None when it does not (a
+        remembered size or count gone stale): then the levels are read one by one; this
+        read may have spent half the budget, no more, so they still make progress."""
         wanted = query.limit + 1
-        result = await read_level(
-            self.reader, broadest_level(query, False), anchors, "", wanted, stats
-        )
+        budget = stats.budget  # the read may spend half of what is left, no more
+        stats.budget = stats.documents_read + stats.remaining // 2
+        try:
+            result = await read_level(
+                self.reader, broadest_level(query, False), anchors, "", wanted, stats
+            )
+        finally:
+            stats.budget = budget
         if result.stopped_at is not None or len(result.hits) >= wanted:
             return None
+        remember_matches(query, len(result.hits))
         whole = whole_words(query.words)
         found = sorted(
             (len(query.words) - whole(hit.document), key, hit) for key, hit in result.hits
         )
         found = [item for item in found if (item[0], item[1]) > (start, after)]
         return _page_of(found, query.limit, "strict", False)
+
+
+MATCHES_SECONDS = 300.0
+_matches: TimedCache[str, int] = TimedCache(MATCHES_SECONDS, 10_000)
+
+
+def remember_matches(query: SearchQuery, count: int) -> None:
+    """Record how many profiles a whole strict pass of this search matched."""
+    _matches.put(query.identity(), count)
+
+
+def remembered_few(query: SearchQuery, wanted: int) -> bool:
+    """Whether the same search, read whole a moment ago, matched fewer than `wanted`
+    (then one read of the broadest level answers it; a stale count costs one read)."""
+    count = _matches.get(query.identity())
+    return count is not None and count < wanted
 
 
 def _page_of(found: list[tuple[int, str, Hit]], limit: int, mode: str, typo: bool) -> BackendPage:

@@ -21,9 +21,11 @@ from service.search.backend import ExecutedQuery, SearchStats
 from service.search.tokens.shape import LevelQuery, index_of, with_bounds
 
 FIRST_CHUNK = 16
-MAX_CHUNK = 512
+MAX_CHUNK = 128
 """A stream's first read asks for what the caller will probably need (at least
-`FIRST_CHUNK`); each full read makes the next four times larger, up to `MAX_CHUNK`."""
+`FIRST_CHUNK`); each full read makes the next four times larger, up to `MAX_CHUNK` (the
+documents of one read are decoded in one go, holding the event loop: a smaller ceiling
+lets other requests in between)."""
 
 
 class Postings(Protocol):
