@@ -1,5 +1,7 @@
 """The interface every search backend implements, and what a search returns."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -50,6 +52,17 @@ class SearchStats:
     def allowance(self, wanted: int) -> int:
         """How many of `wanted` documents the next read may fetch (0: none)."""
         return min(wanted, self.remaining)
+
+    @contextmanager
+    def capped(self, documents: int) -> Iterator[None]:
+        """Within the block, reads may fetch at most `documents` more (fewer if the
+        budget has fewer left); afterwards the budget is the request's again."""
+        budget = self.budget
+        self.budget = min(budget, self.documents_read + documents)
+        try:
+            yield
+        finally:
+            self.budget = budget
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,15 @@ from typing import Any
 from service.platform.errors import InvalidInput
 
 
+def invalid_cursor() -> InvalidInput:
+    """The error of a cursor this listing cannot go on from (forged, foreign, another
+    search's or another backend's, or a position its backend cannot read): a 422."""
+    return InvalidInput(
+        "the cursor is not valid for this listing; start again without `cursor`",
+        extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
+    )
+
+
 class CursorCodec:
     """Encodes a position as `payload.signature`; a forged or foreign cursor is a 422."""
 
@@ -39,7 +48,4 @@ class CursorCodec:
             position: dict[str, Any] = decoded["p"]
             return position
         except (ValueError, KeyError, TypeError, binascii.Error) as error:
-            raise InvalidInput(
-                "the cursor is not valid for this listing; start again without `cursor`",
-                extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
-            ) from error
+            raise invalid_cursor() from error

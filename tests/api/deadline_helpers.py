@@ -9,7 +9,7 @@ working, and can always switch the failpoint off again.
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from pymongo import AsyncMongoClient, monitoring
@@ -42,6 +42,20 @@ async def app_failpoint(
         yield
     finally:
         await client.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+
+
+def app_command_held(
+    client: AsyncMongoClient[MongoDocument], command: str, milliseconds: int, mode: Any = None
+) -> AbstractAsyncContextManager[None]:
+    """The app's `command` held `milliseconds` before it is answered, once (or in
+    `mode`), for the length of the block."""
+    return app_failpoint(
+        client,
+        {"times": 1} if mode is None else mode,
+        failCommands=[command],
+        blockConnection=True,
+        blockTimeMS=milliseconds,
+    )
 
 
 TRANSACTION_ENDS = frozenset({"commitTransaction", "abortTransaction"})

@@ -10,7 +10,7 @@ once the response's last chunk was handed over.
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
@@ -27,10 +27,8 @@ from service.platform.config import Settings
 from service.platform.db import Database, MongoDocument
 from tests.api.deadline_helpers import (
     CommandRecorder,
-    app_failpoint,
+    app_command_held,
     app_settings,
-    command_recorder,
-    stop_recording,
 )
 from tests.helpers import EXPECTED_MIGRATIONS, token
 
@@ -38,15 +36,6 @@ SUB = "leaving-reader"
 BLOCK_MS = 5000
 """How long the held command would take: a cancelled request ends long before."""
 PROMPTLY_S = 2.0
-
-
-@pytest.fixture
-def recorder(db_name: str) -> Iterator[CommandRecorder]:
-    """The commands sent to this test's database (by the app made after it)."""
-    try:
-        yield command_recorder(db_name)
-    finally:
-        stop_recording()
 
 
 @pytest.fixture
@@ -123,13 +112,7 @@ async def test_a_read_is_cancelled_when_its_client_disconnects(
 
     async with running(app):
         recorder.commands = []
-        async with app_failpoint(
-            raw_client,
-            {"times": 1},
-            failCommands=["find"],
-            blockConnection=True,
-            blockTimeMS=BLOCK_MS,
-        ):
+        async with app_command_held(raw_client, "find", BLOCK_MS):
             call = app(http_scope("GET", "/v1/me"), receive, send)
             await asyncio.wait_for(call, PROMPTLY_S)  # not BLOCK_MS: it was cancelled
             held = recorder.names()
@@ -200,13 +183,7 @@ async def test_a_write_runs_to_its_end_when_its_client_disconnects(
 
     async with running(app):
         recorder.commands = []
-        async with app_failpoint(
-            raw_client,
-            {"times": 1},
-            failCommands=["update"],
-            blockConnection=True,
-            blockTimeMS=300,
-        ):
+        async with app_command_held(raw_client, "update", 300):
             await asyncio.wait_for(app(http_scope("PATCH", "/v1/me"), receive, send), 10)
 
     assert "update" in recorder.names()

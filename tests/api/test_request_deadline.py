@@ -7,7 +7,7 @@ the times asserted are bounds the failpoints force, not measured speeds.
 """
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
@@ -40,10 +40,9 @@ from service.platform.db import Database, MongoDocument
 from service.platform.errors import Unavailable
 from tests.api.deadline_helpers import (
     CommandRecorder,
+    app_command_held,
     app_failpoint,
     app_settings,
-    command_recorder,
-    stop_recording,
 )
 from tests.helpers import EXPECTED_MIGRATIONS, auth
 
@@ -58,15 +57,6 @@ SUB = "deadline-dancer"
 UNUSED_COMMANDS = frozenset({"getMore", "killCursors", "endSessions", "abortTransaction"})
 """Commands that carry no `maxTimeMS` of the request: PyMongo bounds a cursor's next batch
 (`getMore`) by the socket timeout, set to what is left; the others clean up."""
-
-
-@pytest.fixture
-def recorder(db_name: str) -> Iterator[CommandRecorder]:
-    """The commands sent to this test's database (by the app made after it)."""
-    try:
-        yield command_recorder(db_name)
-    finally:
-        stop_recording()
 
 
 @pytest.fixture
@@ -118,13 +108,7 @@ async def test_a_request_past_its_deadline_answers_503_with_retry_after(
 ) -> None:
     body = {"fullName": "Never Stored"} if method == "PATCH" else None
     url = path.format(id=dancer_id)
-    async with app_failpoint(
-        raw_client,
-        "alwaysOn",
-        failCommands=[blocked],
-        blockConnection=True,
-        blockTimeMS=BLOCK_MS,
-    ):
+    async with app_command_held(raw_client, blocked, BLOCK_MS, "alwaysOn"):
         started = time.monotonic()
         response = await short.request(method, url, json=body, headers=auth(SUB))
         elapsed = time.monotonic() - started
@@ -182,13 +166,7 @@ async def test_every_command_of_a_request_carries_what_is_left_of_its_deadline(
     assert settings.operation_timeout_ms > deadline_ms
     async with app_client(settings, deadline_ms) as client:
         recorder.commands = []
-        async with app_failpoint(
-            raw_client,
-            {"times": 1},
-            failCommands=["find"],
-            blockConnection=True,
-            blockTimeMS=held_ms,
-        ):
+        async with app_command_held(raw_client, "find", held_ms):
             response = await client.patch(
                 f"/v1/dancers/{dancer_id}", json={"bio": "on time"}, headers=auth(SUB)
             )

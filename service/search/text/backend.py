@@ -36,6 +36,7 @@ from service.platform.db import MongoDocument
 from service.platform.errors import Unavailable
 from service.profiles.kinds import kind_of
 from service.search.backend import BackendPage, ExecutedQuery, Hit, Position, SearchStats
+from service.search.facet_counts import FACET_CHUNK
 from service.search.query import SearchQuery, filter_clauses
 from service.search.text.commands import (
     SCORE,
@@ -44,7 +45,7 @@ from service.search.text.commands import (
     text_match,
     text_pipeline,
 )
-from service.search.text.facets import FACET_CHUNK, count_facets
+from service.search.text.facets import count_facets
 from service.search.text.pager import Fetch, MergedRead, Rank, Scored, read_page
 from service.search.text.terms import INDEXED_FIELDS, QueryTerms, holds_every_term, query_terms
 from service.search.tokens.backend import TokensBackend

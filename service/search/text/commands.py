@@ -3,8 +3,8 @@
 import math
 
 from service.platform.db import MongoDocument
-from service.platform.errors import InvalidInput
 from service.search.backend import Position
+from service.search.cursor import invalid_cursor
 from service.search.query import Clause
 from service.search.text.pager import Page, Rank
 
@@ -55,10 +55,7 @@ def parse_position(position: Position | None) -> Rank | None:
             and isinstance(key, str)
         ):
             return (float(score), key)
-    raise InvalidInput(
-        "the cursor is not valid for this search; start again without `cursor`",
-        extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
-    )
+    raise invalid_cursor()
 
 
 def next_position(page: Page) -> Position | None:

@@ -29,9 +29,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from service.platform.cache import TimedCache
 from service.platform.db import MongoDocument
-from service.platform.errors import InvalidInput
 from service.profiles.kinds import kind_of
 from service.search.backend import BackendPage, Hit, Position, SearchStats
+from service.search.cursor import invalid_cursor
 from service.search.query import SearchQuery, typo_words
 from service.search.tokens.facets import count_facets
 from service.search.tokens.levels import (
@@ -54,10 +54,7 @@ def _position(position: Position | None) -> tuple[str, int, str]:
         return "strict", 0, ""
     mode, level, key = position.get("m"), position.get("l", 0), position.get("k", "")
     if mode not in ("strict", "typo") or not isinstance(level, int) or not isinstance(key, str):
-        raise InvalidInput(
-            "the cursor is not valid for this listing; start again without `cursor`",
-            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
-        )
+        raise invalid_cursor()
     return mode, max(level, 0), key
 
 
@@ -188,14 +185,10 @@ class TokensBackend:
         remembered size or count gone stale): then the levels are read one by one; this
         read may have spent half the budget, no more, so they still make progress."""
         wanted = query.limit + 1
-        budget = stats.budget  # the read may spend half of what is left, no more
-        stats.budget = stats.documents_read + stats.remaining // 2
-        try:
+        with stats.capped(stats.remaining // 2):  # half of what is left, no more
             result = await read_level(
                 self.reader, broadest_level(query, False), anchors, "", wanted, stats
             )
-        finally:
-            stats.budget = budget
         if result.stopped_at is not None or len(result.hits) >= wanted:
             return None
         remember_matches(query, len(result.hits))

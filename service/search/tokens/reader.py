@@ -12,6 +12,7 @@ reader (`service.search.tokens.windowed`) instead, chosen once, when the service
 (`TokensBackend.for_server`).
 """
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -44,11 +45,24 @@ class Postings(Protocol):
         ...
 
 
+async def lowest(streams: Sequence[Postings]) -> tuple[int, MongoDocument] | None:
+    """The stream whose next profile comes first in `rankKey` order, and that profile;
+    None when every stream is at its end, or when one is starved (then its `starved`
+    says so: nothing after the last profile taken can be put in order)."""
+    best: tuple[int, MongoDocument] | None = None
+    for index, stream in enumerate(streams):
+        head = await stream.head()
+        if stream.starved:
+            return None
+        if head is not None and (best is None or head["rankKey"] < best[1]["rankKey"]):
+            best = (index, head)
+    return best
+
+
 class PostingsReader(Protocol):
     """Opens the stream of a level query; `hints`: whether its queries name their index
     (a server that plans from the hint, as mongod does)."""
 
-    name: str
     hints: bool
 
     async def open(
@@ -134,7 +148,6 @@ class InOrderReader:
     """Each level query in one `find`, everything pushed into it, read from the hinted
     index in order (mongod)."""
 
-    name = "in-order"
     hints = True
 
     async def open(

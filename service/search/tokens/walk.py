@@ -12,12 +12,11 @@ page that starts with a whole budget always ends further than it began.
 from dataclasses import dataclass
 
 from documents.vocabulary import ProfileType
-from service.platform.db import MongoDocument
 from service.profiles.kinds import kind_of
 from service.search.backend import Hit, SearchStats
 from service.search.query import Clause
 from service.search.tokens.levels import Level
-from service.search.tokens.reader import Postings, PostingsReader
+from service.search.tokens.reader import Postings, PostingsReader, lowest
 from service.search.tokens.shape import LevelQuery
 
 Anchors = dict[ProfileType, int]
@@ -77,17 +76,12 @@ class Walk:
         if self.streams is None:
             self.streams = await self._open()
         while True:
-            best: tuple[ProfileType, LevelQuery, Postings, MongoDocument] | None = None
-            for profile_type, query, stream in self.streams:
-                head = await stream.head()
-                if stream.starved:
-                    self.starved = True
-                    return None
-                if head is not None and (best is None or head["rankKey"] < best[3]["rankKey"]):
-                    best = (profile_type, query, stream, head)
-            if best is None:
+            first = await lowest([stream for _, _, stream in self.streams])
+            if first is None:
+                self.starved = any(stream.starved for _, _, stream in self.streams)
                 return None
-            profile_type, query, stream, document = best
+            index, document = first
+            profile_type, query, stream = self.streams[index]
             stream.pop()
             self.last_key = document["rankKey"]
             tokens = set(document.get("searchTokens") or ())

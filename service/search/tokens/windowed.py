@@ -27,7 +27,13 @@ from documents.derived.rank_key import KEY_SPACE, RANK_LEVELS, SPREAD_SPAN, key_
 from service.platform.cache import TimedCache
 from service.platform.db import MongoDocument
 from service.search.backend import ExecutedQuery, SearchStats
-from service.search.tokens.reader import FIRST_CHUNK, MAX_CHUNK, Postings, read_postings
+from service.search.tokens.reader import (
+    FIRST_CHUNK,
+    MAX_CHUNK,
+    Postings,
+    lowest,
+    read_postings,
+)
 from service.search.tokens.shape import LevelQuery, token_query
 
 SAMPLE_SIZE = 2000
@@ -239,15 +245,9 @@ class _Merged:
 
     async def head(self) -> MongoDocument | None:
         if self._head is None:
-            best: MongoDocument | None = None
-            for stream in self.streams:
-                head = await stream.head()
-                if stream.starved:
-                    self.starved = True
-                    return None
-                if head is not None and (best is None or head["rankKey"] < best["rankKey"]):
-                    best = head
-            self._head = best
+            first = await lowest(self.streams)
+            self.starved = any(stream.starved for stream in self.streams)
+            self._head = None if first is None else first[1]
         return self._head
 
     def pop(self) -> None:
@@ -265,7 +265,6 @@ class WindowedReader:
     that sorts in memory, and scans for an `$in`, a hint or an `$expr`: the walk checks
     the rest of the level)."""
 
-    name = "windowed"
     hints = False
 
     async def open(
