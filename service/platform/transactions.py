@@ -1,14 +1,20 @@
 """Running a unit of work in a MongoDB transaction, with clean failures."""
 
+import asyncio
+import contextvars
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import pymongo
+from pymongo.asynchronous.mongo_client import AsyncMongoClient
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
-from service.platform.db import Session, bound_client
+from service.platform.db import MongoDocument, Session, bound_client
 from service.platform.errors import Conflict, Unavailable
 
 T = TypeVar("T")
+logger = logging.getLogger("profiles.transactions")
 
 WRITE_CONFLICT = 112
 
@@ -45,11 +51,17 @@ async def run_in_transaction(work: Callable[[Session], Awaitable[T]]) -> T:
     and unknown commit results within the client's timeout. What still fails becomes
     `Conflict` (409: concurrent writers) or `Unavailable` (503: the database did not
     answer); a `ServiceError` raised by `work` aborts the transaction and propagates.
+    A transaction the deadline cut is ended on the server at once (`end_on_server`).
     """
     client = bound_client()
     try:
         async with client.start_session() as session:
-            return await session.with_transaction(work)
+            try:
+                return await session.with_transaction(work)
+            except PyMongoError as error:
+                if error.timeout:
+                    await end_on_server(client, session)
+                raise
     except PyMongoError as error:
         if is_unavailable(error):
             raise Unavailable("the database did not answer; try again shortly") from error
@@ -58,3 +70,25 @@ async def run_in_transaction(work: Callable[[Session], Awaitable[T]]) -> T:
                 "the profile was changed by a concurrent request; read it again and retry"
             ) from error
         raise
+
+
+END_SECONDS = 2.0
+"""How long ending a timed-out transaction on the server may take."""
+
+
+async def end_on_server(client: AsyncMongoClient[MongoDocument], session: Session) -> None:
+    """End what the server still holds of `session` (its open transaction, its running
+    commands) with `killSessions`. When a request's deadline passes mid-transaction the
+    client can no longer send `abortTransaction` (it would be past the deadline too), and
+    the server keeps the transaction, and the documents it wrote, until it reaps it: 60 s
+    on mongod, longer on the embedded server, every writer of those documents waiting.
+    The kill runs outside the request's deadline (a fresh context), bounded on its own."""
+
+    async def kill() -> None:
+        with pymongo.timeout(END_SECONDS):
+            await client.admin.command({"killSessions": [session.session_id]})
+
+    try:
+        await asyncio.create_task(kill(), context=contextvars.Context())
+    except PyMongoError as error:
+        logger.warning("could not end a timed-out transaction: %s", type(error).__name__)

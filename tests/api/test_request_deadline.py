@@ -6,6 +6,7 @@ The app's client is slowed or failed by failpoints that name it (see `deadline_h
 the times asserted are bounds the failpoints force, not measured speeds.
 """
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -212,3 +213,28 @@ def test_every_unavailable_database_error_is_503_with_retry_after(error: PyMongo
     assert problem.headers == {"Retry-After": str(RETRY_AFTER_SECONDS)}
     unavailable = from_service_error(Unavailable("the database did not answer"))
     assert unavailable.status_code == 503 and unavailable.headers == problem.headers
+
+
+async def test_a_transaction_cut_by_the_deadline_holds_nothing_after_it(
+    short: AsyncTestClient[Litestar],
+    raw_client: AsyncMongoClient[MongoDocument],
+    settings: Settings,
+    dancer_id: str,
+) -> None:
+    """The deadline passes while the commit is held: the transaction has written, the
+    server still has it open, and the client may no longer send its abort. The service
+    ends it on the server at once (`killSessions`), so the next write of the same profile
+    goes through instead of waiting for the server to reap it, and the held commit
+    commits nothing."""
+    path = f"/v1/dancers/{dancer_id}"
+    async with app_command_held(raw_client, "commitTransaction", BLOCK_MS):
+        cut = await short.patch(path, json={"bio": "cut at the deadline"}, headers=auth(SUB))
+        assert cut.status_code == 503, cut.text
+        started = time.monotonic()
+        after = await short.patch(path, json={"bio": "the next write"}, headers=auth(SUB))
+        elapsed = time.monotonic() - started
+    assert after.status_code == 200, after.text
+    assert elapsed < SHORT_MS / 1000 + MARGIN_S, elapsed
+    await asyncio.sleep(BLOCK_MS / 1000)  # the held commit has run by now, if it could
+    stored = await raw_client[settings.db_name].dancers.find_one({"_id": ObjectId(dancer_id)})
+    assert stored is not None and stored.get("bio") == "the next write"
