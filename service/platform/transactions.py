@@ -60,7 +60,7 @@ async def run_in_transaction(work: Callable[[Session], Awaitable[T]]) -> T:
                 return await session.with_transaction(work)
             except PyMongoError as error:
                 if error.timeout:
-                    await end_on_server(client, session)
+                    end_on_server(client, session)
                 raise
     except PyMongoError as error:
         if is_unavailable(error):
@@ -74,21 +74,27 @@ async def run_in_transaction(work: Callable[[Session], Awaitable[T]]) -> T:
 
 END_SECONDS = 2.0
 """How long ending a timed-out transaction on the server may take."""
+_ending: set[asyncio.Task[None]] = set()
+"""Kills under way (a task the loop only references weakly must be held somewhere)."""
 
 
-async def end_on_server(client: AsyncMongoClient[MongoDocument], session: Session) -> None:
+def end_on_server(client: AsyncMongoClient[MongoDocument], session: Session) -> None:
     """End what the server still holds of `session` (its open transaction, its running
-    commands) with `killSessions`. When a request's deadline passes mid-transaction the
-    client can no longer send `abortTransaction` (it would be past the deadline too), and
-    the server keeps the transaction, and the documents it wrote, until it reaps it: 60 s
-    on mongod, longer on the embedded server, every writer of those documents waiting.
-    The kill runs outside the request's deadline (a fresh context), bounded on its own."""
+    commands) with `killSessions`, in the background. When a request's deadline passes
+    mid-transaction the client can no longer send `abortTransaction` (it would be past
+    the deadline too), and the server keeps the transaction, and the documents it wrote,
+    until it reaps it: 60 s on mongod, longer on the embedded server, every writer of
+    those documents waiting. The kill runs outside the request's deadline (a fresh
+    context), bounded on its own, and the request answers without waiting for it."""
+    session_id = session.session_id
 
     async def kill() -> None:
-        with pymongo.timeout(END_SECONDS):
-            await client.admin.command({"killSessions": [session.session_id]})
+        try:
+            with pymongo.timeout(END_SECONDS):
+                await client.admin.command({"killSessions": [session_id]})
+        except PyMongoError as error:
+            logger.warning("could not end a timed-out transaction: %s", type(error).__name__)
 
-    try:
-        await asyncio.create_task(kill(), context=contextvars.Context())
-    except PyMongoError as error:
-        logger.warning("could not end a timed-out transaction: %s", type(error).__name__)
+    task = asyncio.create_task(kill(), context=contextvars.Context())
+    _ending.add(task)
+    task.add_done_callback(_ending.discard)
