@@ -6,9 +6,13 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.pydantic import PydanticPlugin
 
+from api.allow import allow_every_method, remember_allowed_methods
 from api.auth import jwt_auth
 from api.controllers.admin.flags import FlagsController
 from api.controllers.admin.templates import ProfileTemplatesController
@@ -22,13 +26,16 @@ from api.controllers.profiles.vocabulary import dance_styles
 from api.controllers.search import search_choreographers, search_dancers, search_everyone
 from api.deadline import request_deadline
 from api.deps import DEPENDENCIES
-from api.errors import problem_details_plugin
+from api.errors import problem_details_plugin, validation_problem
+from api.isolation import isolate_request_context
 from api.observability import (
     MetricsController,
     echo_request_id,
     prometheus_config,
     request_id_middleware,
 )
+from api.openapi.document import ContractJsonPlugin
+from api.query_guard import query_parameters_as_declared
 from api.rate_limit import rate_limit_config
 from service.platform.config import Settings
 from service.platform.db import connect
@@ -77,7 +84,7 @@ def create_app(
         search_per_second=settings.rate_limit_search_per_second,
         search_burst=settings.rate_limit_search_burst,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HealthController,
             MetricsController,
@@ -98,19 +105,24 @@ def create_app(
         ],
         lifespan=[database_lifespan],
         on_app_init=[auth.on_app_init],
-        # outermost first (Litestar puts the JWT middleware before all of these): the
-        # request id for every log line, metrics of every answer (429 and 503 included),
-        # the rate limit refusing before any other work, then the request's deadline and
-        # the cancellation of abandoned reads around everything that reads the database
+        # outermost first (Litestar puts the JWT middleware before all of these): a
+        # context of the request's own, the request id for every log line, metrics of
+        # every answer (429 and 503 included), the rate limit refusing before any other
+        # work, then the request's deadline and the cancellation of abandoned reads
+        # around everything that reads the database
         middleware=[
+            isolate_request_context,
             request_id_middleware,
             prometheus_config().middleware,
             *([] if rate_limit is None else [rate_limit.middleware]),
             request_deadline(settings.request_timeout_ms / 1000),
         ],
-        before_send=[echo_request_id],
+        before_send=[echo_request_id, allow_every_method],
         logging_config=None,  # logging is configured once, by the process (service.platform.logs)
-        plugins=[problem_details_plugin()],
+        # request bodies validated strictly: `"5"` is no number, `1` no `true` (the
+        # plugin's default passes `strict=False`, which overrides every model's config)
+        plugins=[problem_details_plugin(), PydanticPlugin(validate_strict=True)],
+        exception_handlers={ValidationException: validation_problem},
         request_max_body_size=settings.max_body_bytes,
         state=State(
             {
@@ -119,11 +131,13 @@ def create_app(
             }
         ),
         dependencies=DEPENDENCIES,
+        guards=[query_parameters_as_declared],
         openapi_config=OpenAPIConfig(
             title="Profiles service",
             version="1.0.0",
             description="Users, dancer and choreographer profiles of the casting app.",
             path="/schema",
+            render_plugins=[ContractJsonPlugin(), SwaggerRenderPlugin(path=["/", "/swagger"])],
             components=Components(
                 security_schemes={
                     "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
@@ -131,3 +145,5 @@ def create_app(
             ),
         ),
     )
+    remember_allowed_methods(app)
+    return app

@@ -35,12 +35,12 @@ async def provide_if_match(
                 'The ETag of the profile as you read it (`"3"`; on `/v1/me`, the active'
                 " profile"
                 "'"
-                "s); a stale one: 412"
+                "s); a stale one: 412; `*` or none: no precondition"
             ),
         ),
     ] = None,
 ) -> int | None:
-    """The profile version `If-Match` names; None when absent or `*` (412 for a header
+    """The profile version `If-Match` names; None when absent or `*` (422 for a header
     that is no ETag of this service)."""
     return parse_if_match(if_match_header)
 
@@ -66,6 +66,10 @@ DEPENDENCIES = {
     ),
 }
 """Every dependency a handler may ask for, by parameter name."""
+
+WIRE_NAMES = {"if_match_header": "If-Match"}
+"""Parameters of the dependencies above by their names in the request (a validation
+error names the Python parameter)."""
 
 CallerDep = NamedDependency[Caller]
 IfMatchDep = NamedDependency[int | None]

@@ -4,6 +4,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins.problem_details import (
@@ -13,23 +14,14 @@ from litestar.plugins.problem_details import (
 )
 from pymongo.errors import ConnectionFailure, PyMongoError
 
+from api import problems
+from api.problems import ProblemType
 from api.schemas.responses import Problem
-from service.platform.errors import ServiceError
+from api.validation import field_errors
+from service.platform.errors import ConcurrentChange, ServiceError
 from service.platform.transactions import is_unavailable, is_write_conflict
-from service.profiles.writes import SERVER_FIELDS
 
 logger = logging.getLogger("profiles.api")
-
-SERVER_OWNED_FIELDS = (SERVER_FIELDS - {"revision_id"}) | {
-    "profileType",
-    "searchTokens",
-    "authId",
-    "activeProfileType",
-    "activeDancerId",
-    "activeChoreographerId",
-    "onboardingComplete",
-}
-
 
 RETRY_AFTER_SECONDS = 1
 """`Retry-After` of every 503. What makes the database unavailable to a request is
@@ -40,16 +32,20 @@ database."""
 
 
 def _problem(
-    status: int,
+    kind: ProblemType,
     detail: str,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    status: int | None = None,
 ) -> ProblemDetailsException:
-    """Problem details; a 503 always says when to retry (`Retry-After`)."""
+    """Problem details of this `kind` (at its status unless `status` says otherwise); a
+    503 always says when to retry (`Retry-After`)."""
+    status = status or kind.status
     if status == 503 and not any(name.lower() == "retry-after" for name in headers or {}):
         headers = {**(headers or {}), "Retry-After": str(RETRY_AFTER_SECONDS)}
     return ProblemDetailsException(
         status_code=status,
+        type_=kind.uri,
         title=HTTPStatus(status).phrase,
         detail=detail,
         extra=extra,
@@ -59,48 +55,39 @@ def _problem(
 
 def from_service_error(error: ServiceError) -> ProblemDetailsException:
     """A service error as problem details (`Unavailable`, 503, with `Retry-After`)."""
-    return _problem(error.status_code, error.detail, error.extra or None)
+    kind = (
+        problems.CONCURRENT_CHANGE
+        if isinstance(error, ConcurrentChange)
+        else problems.for_status(error.status_code)
+    )
+    return _problem(kind, error.detail, error.extra or None, status=error.status_code)
 
 
-def _field_error(item: dict[str, Any]) -> dict[str, Any]:
-    field = str(item.get("key", ""))
-    message = str(item.get("message", "invalid value"))
-    last = field.rsplit(".", 1)[-1]
-    if message.startswith("Extra inputs are not permitted"):
-        message = (
-            f"`{last}` is set by the server and cannot be written"
-            if last in SERVER_OWNED_FIELDS
-            else f"`{last}` is not a field of this resource"
-        )
-    error = {"field": field, "message": message}
-    if "source" in item:
-        error["source"] = str(item["source"])
-    return error
-
-
-def from_validation_error(error: ValidationException) -> ProblemDetailsException:
+def from_validation_error(
+    error: ValidationException, request: Request[Any, Any, Any]
+) -> ProblemDetailsException:
     """A request that failed validation: 422 with the path of every field at fault."""
-    items = error.extra if isinstance(error.extra, list) else []
-    errors = [_field_error(item) for item in items if isinstance(item, dict)]
-    fields = ", ".join(e["field"] for e in errors if e["field"]) or "the request"
-    return _problem(422, f"invalid input in {fields}", {"errors": errors})
+    errors = field_errors(error, request)
+    fields = ", ".join(dict.fromkeys(e["field"] for e in errors if e["field"])) or "the request"
+    return _problem(problems.INVALID_INPUT, f"invalid input in {fields}", {"errors": errors})
 
 
 def from_http_exception(error: HTTPException) -> ProblemDetailsException:
-    """Litestar's own HTTP errors (401, 404 route, 405, 413, ...) as problem details."""
+    """Litestar's own HTTP errors (401, 404 route, 405, 413, 429, ...) as problem details."""
     detail = error.detail or HTTPStatus(error.status_code).phrase
     if error.status_code == 401:
         detail = f"{detail}: send a valid bearer token in the Authorization header"
     if error.status_code >= 500:
         detail = "the server failed to answer this request"
-    return _problem(error.status_code, detail, headers=error.headers)
+    kind = problems.for_status(error.status_code)
+    return _problem(kind, detail, headers=error.headers, status=error.status_code)
 
 
 def from_connection_failure(error: ConnectionFailure) -> ProblemDetailsException:
     """The database did not answer (a network error, no server to select, the request's
     deadline passed): 503 with `Retry-After`."""
     logger.warning("database unavailable: %s", type(error).__name__)
-    return _problem(503, "the database did not answer; try again shortly")
+    return _problem(problems.UNAVAILABLE, "the database did not answer; try again shortly")
 
 
 def from_database_error(error: PyMongoError) -> ProblemDetailsException:
@@ -109,29 +96,44 @@ def from_database_error(error: PyMongoError) -> ProblemDetailsException:
     else logged and 500."""
     if is_unavailable(error):
         logger.warning("database unavailable: %s", type(error).__name__)
-        return _problem(503, "the database did not answer; try again shortly")
+        return _problem(problems.UNAVAILABLE, "the database did not answer; try again shortly")
     if is_write_conflict(error):
-        return _problem(409, "a concurrent request changed this; read it again and retry")
+        return _problem(
+            problems.CONCURRENT_CHANGE,
+            "a concurrent request changed this; read it again and retry",
+        )
     return from_unexpected_error(error)
 
 
 def from_undecodable_body(_: UnicodeDecodeError) -> ProblemDetailsException:
     """A body that is not UTF-8: 400."""
-    return _problem(400, "the request body is not valid UTF-8 JSON")
+    return _problem(problems.MALFORMED_REQUEST, "the request body is not valid UTF-8 JSON")
 
 
 def from_recursion_error(error: RecursionError) -> ProblemDetailsException:
     """A JSON body nested deeper than the decoder recurses: 400. Any other recursion
     error is a fault of the server's."""
     if "deserializing" in str(error):
-        return _problem(400, "the request body is nested too deeply to be read as JSON")
+        return _problem(
+            problems.MALFORMED_REQUEST, "the request body is nested too deeply to be read as JSON"
+        )
     return from_unexpected_error(error)
 
 
 def from_unexpected_error(error: Exception) -> ProblemDetailsException:
     """Anything unexpected: logged with its traceback, answered as a bare 500."""
     logger.error("unexpected error", exc_info=error)
-    return _problem(500, "the server failed to answer this request; it has been logged")
+    return _problem(
+        problems.SERVER_ERROR, "the server failed to answer this request; it has been logged"
+    )
+
+
+def validation_problem(
+    request: Request[Any, Any, Any], error: ValidationException
+) -> Response[dict[str, Any]]:
+    """The exception handler of validation errors (it needs the request: the body's type
+    names the fields at fault)."""
+    return from_validation_error(error, request).to_response(request)
 
 
 def problem_details_plugin() -> ProblemDetailsPlugin:
@@ -140,7 +142,6 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
         ProblemDetailsConfig(
             exception_to_problem_detail_map={
                 HTTPException: from_http_exception,
-                ValidationException: from_validation_error,
                 ServiceError: from_service_error,
                 ConnectionFailure: from_connection_failure,
                 PyMongoError: from_database_error,
@@ -175,6 +176,7 @@ def problem_responses(*codes: int, public: bool = False) -> dict[int, ResponseSp
             data_container=Problem,
             description=_DESCRIPTIONS[code],
             media_type="application/problem+json",
+            generate_examples=False,
         )
         for code in (*common, *codes)
     }

@@ -1,6 +1,16 @@
 """ETags: a profile's version, quoted (`"7"`)."""
 
-from litestar.exceptions import HTTPException
+import re
+
+from service.platform.errors import InvalidInput
+
+IF_MATCH_PATTERN = r'^(\*|"[0-9]{1,18}")?$'
+"""What `If-Match` may hold: `*`, one entity tag of this service (a quoted version), or
+nothing (an empty header is no precondition, as an absent one). Anything else, a weak
+tag or a list of tags among them, is refused as invalid input before it is compared."""
+
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+NOT_AN_ETAG = "not an ETag of this service"
 
 
 def etag_for(version: int) -> str:
@@ -9,16 +19,21 @@ def etag_for(version: int) -> str:
 
 
 def parse_if_match(value: str | None) -> int | None:
-    """The version an `If-Match` header names; None when absent or `*`."""
-    if value is None or value.strip() == "*":
+    """The version an `If-Match` header names; None when absent, empty or `*`."""
+    if value is None or value in ("", "*"):
         return None
-    tag = value.strip()
-    if tag.startswith("W/"):
-        tag = tag[2:]
-    tag = tag.strip('"')
-    if not tag.isdigit() or len(tag) > 18:
-        raise HTTPException(
-            status_code=412,
-            detail=f'If-Match {value!r} is not an ETag of this service (they look like "3")',
+    if _IF_MATCH.fullmatch(value) is None:
+        raise InvalidInput(
+            f"If-Match {value!r} is not an ETag of this service: send the ETag header of"
+            ' the profile as you read it (`"3"`), or `*`',
+            extra={
+                "errors": [
+                    {
+                        "field": "If-Match",
+                        "message": "not an ETag of this service",
+                        "source": "header",
+                    }
+                ]
+            },
         )
-    return int(tag)
+    return int(value.strip('"'))

@@ -15,12 +15,19 @@ class HealthController(Controller):
     path = "/health"
     tags = ["health"]
 
-    @get("/live", summary="The process is up", exclude_from_auth=True, security=NO_TOKEN)
+    @get(
+        "/live",
+        operation_id="getLiveness",
+        summary="The process is up",
+        exclude_from_auth=True,
+        security=NO_TOKEN,
+    )
     async def live(self) -> Health:
         return Health(status="ok")
 
     @get(
         "/ready",
+        operation_id="getReadiness",
         summary="The database answers and no migration is pending",
         exclude_from_auth=True,
         security=NO_TOKEN,

@@ -3,13 +3,15 @@
 from typing import Any
 
 from litestar import Controller, delete, get, patch, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 from litestar.response import Response
 
-from api.controllers.responses import profile_response
+from api.controllers.responses import ETAG, profile_response
 from api.deps import CallerDep, IfMatchDep
 from api.errors import problem_responses
 from api.etag import etag_for
+from api.openapi.links import profile_links
 from api.schemas.profile_requests import (
     STARTER_KEYS,
     MePatch,
@@ -30,6 +32,9 @@ from service.me.profiles import (
 )
 from service.profiles.results import AccountResult
 
+OPTIONAL_ETAG = {"etag": "optional"}
+"""The caller's account carries the active profile's ETag, when there is one."""
+
 
 def _account_response(result: AccountResult) -> Response[Any]:
     headers = {} if result.version is None else {"ETag": etag_for(result.version)}
@@ -40,12 +45,20 @@ class MeController(Controller):
     path = "/v1/me"
     tags = ["me"]
 
-    @get("/", summary="The caller's account and active profile", responses=problem_responses(404))
+    @get(
+        "/",
+        operation_id="getMe",
+        summary="The caller's account and active profile",
+        responses=problem_responses(404),
+        opt=OPTIONAL_ETAG,
+    )
     async def read_me(self, caller: CallerDep) -> Response[MeOut]:
         return _account_response(await get_me(caller))
 
     @patch(
         "/",
+        operation_id="updateMe",
+        opt=OPTIONAL_ETAG,
         summary="Update account fields and the active profile (JSON merge patch)",
         responses=problem_responses(404, 409, 412, 413, 422),
     )
@@ -63,6 +76,7 @@ class MeController(Controller):
 
     @delete(
         "/",
+        operation_id="deleteMe",
         summary="Erase the caller's account and everything of the person",
         description="The account, both profiles, their project and training records, and "
         "the migration records kept about the person, in one transaction. 204; 404 when "
@@ -74,8 +88,19 @@ class MeController(Controller):
 
     @post(
         "/onboarding",
+        operation_id="onboard",
         summary="Create the account if new and its first profile (idempotent: 200 if it exists)",
-        responses=problem_responses(409, 413, 422),
+        description="201 with the new profile; 200 with the existing one when the account"
+        " already has a profile of this type; 409 when it has only one of the other type.",
+        responses={
+            200: ResponseSpec(
+                ProfileOut,  # type: ignore[arg-type]  # a union of models, as Litestar documents it
+                description="The account already had this profile",
+                generate_examples=False,
+            ),
+            **problem_responses(409, 413, 422),
+        },
+        opt={**ETAG, "links": profile_links()},
     )
     async def onboard(
         self,
@@ -96,6 +121,7 @@ class MeController(Controller):
 
     @get(
         "/profiles",
+        operation_id="listMyProfiles",
         summary="All the caller's profiles, each with the completeness sections it misses",
         responses=problem_responses(404),
     )
@@ -105,6 +131,7 @@ class MeController(Controller):
 
     @get(
         "/profiles/comparison",
+        operation_id="compareMyProfiles",
         summary="The caller's dancer and choreographer profiles side by side",
         description="Each field both types have, with both values and whether they are the "
         "same. 409 unless the caller has both profiles.",
@@ -115,6 +142,8 @@ class MeController(Controller):
 
     @post(
         "/profiles",
+        operation_id="addProfile",
+        opt={**ETAG, "links": profile_links()},
         summary="Add a profile of the other type",
         description="Its fields: the `template`'s, then those named in `copyFrom` from the "
         "caller's other profile, then the body's own on top.",
@@ -133,13 +162,19 @@ class MeController(Controller):
         return profile_response(result)
 
     @get(
-        "/profiles/active", summary="The caller's active profile", responses=problem_responses(404)
+        "/profiles/active",
+        operation_id="getActiveProfile",
+        summary="The caller's active profile",
+        responses=problem_responses(404),
+        opt={**ETAG, "links": profile_links()},
     )
     async def read_active(self, caller: CallerDep) -> Response[ProfileOut]:
         return profile_response(await get_my_active_profile(caller))
 
     @put(
         "/profiles/active",
+        operation_id="switchActiveProfile",
+        opt={**ETAG, "links": profile_links()},
         summary="Switch the active profile",
         responses=problem_responses(404, 409, 422),
     )

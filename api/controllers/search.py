@@ -64,6 +64,7 @@ def _tuple(values: Sequence[str] | None) -> tuple[str, ...]:
 
 @get(
     "/v1/dancers",
+    operation_id="searchDancers",
     summary="Search dancers",
     description=ORDER,
     tags=["dancers"],
@@ -107,6 +108,7 @@ async def search_dancers(
 
 @get(
     "/v1/choreographers",
+    operation_id="searchChoreographers",
     summary="Search choreographers",
     description=ORDER,
     tags=["choreographers"],
@@ -139,6 +141,7 @@ async def search_choreographers(
 
 @get(
     "/v1/search",
+    operation_id="searchProfiles",
     summary="Search dancers and choreographers together",
     description=ORDER
     + " A filter that only one kind has (`verified`, `representationStatus`, `gender`,"

@@ -1,32 +1,15 @@
 """Bodies of `/v1/admin/flags`: the rollout flags and a JSON merge patch of them."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
-from api.schemas.fields import NO_NUL, RequestModel
+from api.schemas.fields import INTEGRAL, NO_NUL, RequestModel
 from service.rollout.flags import ReadSource
 
 AuthId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
 MAX_ALLOWLIST = 1000
-
-
-def _exactly(kind: type, message: str) -> BeforeValidator:
-    """Refuse what lax validation would coerce (`"50"` or `true` as a number, `"yes"` as a
-    boolean): the API validates request bodies in lax mode, and a flag is no place for
-    guessing."""
-
-    def check(value: Any) -> Any:
-        if value is not None and (type(value) is not kind):
-            raise ValueError(message)
-        return value
-
-    return BeforeValidator(check)
-
-
-Percentage = Annotated[int, _exactly(int, "must be a JSON integer from 0 to 100")]
-Switch = Annotated[bool, _exactly(bool, "must be true or false")]
 
 
 class FlagsOut(BaseModel):
@@ -47,11 +30,11 @@ class FlagsOut(BaseModel):
 class FlagsPatch(RequestModel):
     """A JSON merge patch of the flags: absent flags stay, `null` restores the default."""
 
-    dualWrite: Switch | None = Field(default=None, description="Default: true")
+    dualWrite: bool | None = Field(default=None, description="Default: true")
     readSource: ReadSource | None = Field(default=None, description="Default: `legacy`")
     readAllowlist: Annotated[list[AuthId], Field(max_length=MAX_ALLOWLIST)] | None = Field(
         default=None, description="Replaces the whole list; default: empty"
     )
-    readPercentage: Percentage | None = Field(
-        default=None, ge=0, le=100, description="0-100; default: 0"
+    readPercentage: Annotated[int, Field(ge=0, le=100), INTEGRAL] | None = Field(
+        default=None, description="0-100; default: 0"
     )

@@ -5,17 +5,18 @@ stay, `null` clears, objects merge), and a creation body is the same patch appli
 empty profile. Server-owned fields are not declared, so a body naming one is a 422.
 """
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, RootModel, StringConstraints, field_validator
 
 from api.schemas.fields import (
+    INTEGRAL,
     MAX_HEADSHOTS,
     MAX_LINKS,
     MAX_LIST,
     Email,
     HttpUrl,
+    IsoDateTime,
     LongText,
     Name,
     Phone,
@@ -34,8 +35,8 @@ class HeadshotIn(RequestModel):
     storageId: StorageId
     url: HttpUrl
     title: Title | None = None
-    position: Annotated[int, Field(ge=0, le=1000)] | None = None
-    uploadedAt: datetime | None = None
+    position: Annotated[int, Field(ge=0, le=1000), INTEGRAL] | None = None
+    uploadedAt: IsoDateTime | None = None
 
 
 class LinkIn(RequestModel):
@@ -69,7 +70,7 @@ class ResumePatch(RequestModel):
 
 
 class HeightIn(RequestModel):
-    feet: Annotated[int, Field(ge=0, le=9)] | None = None
+    feet: Annotated[int, Field(ge=0, le=9), INTEGRAL] | None = None
     inches: Annotated[float, Field(ge=0, lt=12)] | None = None
 
 
@@ -79,7 +80,7 @@ class AttributesPatch(RequestModel):
     hairColor: ShortText | None = None
     eyeColor: ShortText | None = None
     height: HeightIn | None = None
-    birthYear: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    birthYear: Annotated[int, Field(ge=1900, le=2100), INTEGRAL] | None = None
 
 
 class SizingPatch(RequestModel):

@@ -1,17 +1,19 @@
 """Request bodies of a profile's sections and parts: one model to add an item (required
 fields required) and one to change it (a JSON merge patch: everything optional)."""
 
-from datetime import date as Date  # noqa: N812 (fields are named `date`)
 from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from api.schemas.fields import (
+    INTEGRAL,
     MAX_LINKS,
     HttpUrl,
+    IsoDate,
     RequestModel,
     StorageId,
     Title,
+    not_null,
 )
 from api.schemas.profile_requests import LinkIn, RepresentationPatch
 from documents.dance_styles import canonical_style
@@ -25,7 +27,7 @@ from documents.vocabulary import (
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Amount = Annotated[float, Field(ge=0, le=1_000_000)]
-Year = Annotated[int, Field(ge=1900, le=2100)]
+Year = Annotated[int, Field(ge=1900, le=2100), INTEGRAL]
 Note = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00]*$")]
 Style = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
 
@@ -40,16 +42,16 @@ class StyleMixin(BaseModel):
 class AvailabilityIn(RequestModel):
     """A date range (both ends included, at most 366 days) and its status."""
 
-    start: Date
-    end: Date
+    start: IsoDate
+    end: IsoDate
     status: AvailabilityStatus = "available"
     note: Note | None = None
 
 
 class AvailabilityPatch(RequestModel):
-    start: Date | None = None
-    end: Date | None = None
-    status: AvailabilityStatus | None = None
+    start: IsoDate = not_null()
+    end: IsoDate = not_null()
+    status: AvailabilityStatus = not_null()
     note: Note | None = None
 
 
@@ -61,7 +63,7 @@ class SpecialisationIn(StyleMixin, RequestModel):
 
 
 class SpecialisationPatch(StyleMixin, RequestModel):
-    style: Style | None = None
+    style: Style = not_null()
     level: StyleLevel | None = None
 
 
@@ -70,14 +72,14 @@ class VideoIn(StyleMixin, RequestModel):
 
     url: HttpUrl
     title: Title | None = None
-    durationSeconds: Annotated[int, Field(ge=1, le=36_000)] | None = None
+    durationSeconds: Annotated[int, Field(ge=1, le=36_000), INTEGRAL] | None = None
     style: Style | None = None
 
 
 class VideoPatch(StyleMixin, RequestModel):
-    url: HttpUrl | None = None
+    url: HttpUrl = not_null()
     title: Title | None = None
-    durationSeconds: Annotated[int, Field(ge=1, le=36_000)] | None = None
+    durationSeconds: Annotated[int, Field(ge=1, le=36_000), INTEGRAL] | None = None
     style: Style | None = None
 
 
@@ -85,14 +87,14 @@ class AuditionIn(RequestModel):
     """An audition: production, date, role, outcome."""
 
     production: Annotated[Title, StringConstraints(min_length=1)]
-    date: Date | None = None
+    date: IsoDate | None = None
     role: Title | None = None
     outcome: AuditionOutcome | None = None
 
 
 class AuditionPatch(RequestModel):
-    production: Annotated[Title, StringConstraints(min_length=1)] | None = None
-    date: Date | None = None
+    production: Annotated[Title, StringConstraints(min_length=1)] = not_null()
+    date: IsoDate | None = None
     role: Title | None = None
     outcome: AuditionOutcome | None = None
 
@@ -106,21 +108,21 @@ class WorkshopIn(RequestModel):
     """A workshop: dates (both included), a place or online, capacity and price."""
 
     title: Annotated[Title, StringConstraints(min_length=1)]
-    startDate: Date
-    endDate: Date
+    startDate: IsoDate
+    endDate: IsoDate
     location: Title | None = None
     online: bool = False
-    capacity: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    capacity: Annotated[int, Field(ge=1, le=10_000), INTEGRAL] | None = None
     price: PriceIn | None = None
 
 
 class WorkshopPatch(RequestModel):
-    title: Annotated[Title, StringConstraints(min_length=1)] | None = None
-    startDate: Date | None = None
-    endDate: Date | None = None
+    title: Annotated[Title, StringConstraints(min_length=1)] = not_null()
+    startDate: IsoDate = not_null()
+    endDate: IsoDate = not_null()
     location: Title | None = None
     online: bool | None = None
-    capacity: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    capacity: Annotated[int, Field(ge=1, le=10_000), INTEGRAL] | None = None
     price: PriceIn | None = None
 
 
@@ -134,9 +136,9 @@ class RateCardIn(RequestModel):
 
 
 class RateCardPatch(RequestModel):
-    service: Annotated[Title, StringConstraints(min_length=1)] | None = None
-    unit: RateUnit | None = None
-    amount: Amount | None = None
+    service: Annotated[Title, StringConstraints(min_length=1)] = not_null()
+    unit: RateUnit = not_null()
+    amount: Amount = not_null()
     currency: Currency | None = None
 
 
@@ -151,7 +153,7 @@ class PortfolioIn(RequestModel):
 
 
 class PortfolioPatch(RequestModel):
-    title: Annotated[Title, StringConstraints(min_length=1)] | None = None
+    title: Annotated[Title, StringConstraints(min_length=1)] = not_null()
     year: Year | None = None
     artist: Title | None = None
     role: Title | None = None

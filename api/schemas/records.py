@@ -9,9 +9,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.fields import HttpUrl, Name, RequestModel, ShortText, Title
+from api.schemas.fields import INTEGRAL, HttpUrl, Name, RequestModel, ShortText, Title, not_null
 
-Year = Annotated[int, Field(ge=1900, le=2100)]
+Year = Annotated[int, Field(ge=1900, le=2100), INTEGRAL]
 Instructors = Annotated[list[Title], Field(max_length=20)]
 
 
@@ -29,7 +29,7 @@ class ProjectIn(RequestModel):
 class ProjectPatch(RequestModel):
     """A JSON merge patch of a project credit."""
 
-    title: Name | None = None
+    title: Name = not_null()
     type: ShortText | None = None
     role: Title | None = None
     company: Title | None = None
@@ -51,7 +51,7 @@ class TrainingIn(RequestModel):
 class TrainingPatch(RequestModel):
     """A JSON merge patch of a training record."""
 
-    name: Name | None = None
+    name: Name = not_null()
     type: ShortText | None = None
     instructors: Instructors | None = None
     location: Title | None = None

@@ -5,9 +5,9 @@ agent contact details) are optional: the public view leaves them out.
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.section_items import (
     AuditionOut,
@@ -21,15 +21,58 @@ from api.schemas.section_items import (
 from documents.vocabulary import ProfileType, RepresentationStatus
 
 
-class Problem(BaseModel):
-    """An error (RFC 9457 problem details)."""
+class FieldError(BaseModel):
+    """One input at fault."""
 
-    type: str | None = None
+    field: str = Field(
+        description="Where: a dotted path in the request body (`activeProfile.bio`,"
+        " `headshots.0.url`), or the name of a query parameter or header (`If-Match`)"
+    )
+    message: str = Field(description="What is wrong with it, for a person")
+    source: Literal["body", "query", "path", "header", "cookie"] | None = None
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457 problem details): branch on `type`, show `detail`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "urn:profiles:problem:invalid-input",
+                    "title": "Unprocessable Entity",
+                    "status": 422,
+                    "detail": "invalid input in headshots.0.url",
+                    "errors": [
+                        {
+                            "field": "headshots.0.url",
+                            "message": "String should match pattern '^https?://...'",
+                            "source": "body",
+                        }
+                    ],
+                },
+                {
+                    "type": "urn:profiles:problem:stale-version",
+                    "title": "Precondition Failed",
+                    "status": 412,
+                    "detail": "the profile is at version 8, not 7: it changed since you read it;"
+                    " read it again and reapply your change",
+                },
+            ]
+        }
+    )
+
+    type: str
     title: str
-    status: int
+    status: int = Field(ge=400, le=599)
     detail: str
-    errors: list[dict[str, Any]] | None = Field(
-        default=None, description="Validation errors, each with the `field` path and a `message`"
+    errors: list[FieldError] | None = Field(
+        default=None, description="With `invalid-input`: every input at fault"
+    )
+    pendingMigrations: list[int] | None = Field(
+        default=None,
+        description="With `unavailable` from `/health/ready`: the migrations"
+        " this release needs that are not applied",
     )
 
 
@@ -148,12 +191,14 @@ class ChoreographerOut(ProfileOutBase):
 
 
 ProfileOut = DancerOut | ChoreographerOut
+AnyProfileOut = Annotated[DancerOut | ChoreographerOut, Field(discriminator="profileType")]
+"""A profile of either kind inside a body: `profileType` says which."""
 
 
 class ProfileList(BaseModel):
     """A page of profiles; follow `nextCursor` until it is null."""
 
-    items: list[DancerOut | ChoreographerOut]
+    items: list[AnyProfileOut]
     nextCursor: str | None
 
 
@@ -174,7 +219,7 @@ class MyChoreographerOut(ChoreographerOut, SwitcherFields):
 class MyProfileList(BaseModel):
     """The caller's profiles, the active one first, each with what it still misses."""
 
-    items: list[MyDancerOut | MyChoreographerOut]
+    items: list[Annotated[MyDancerOut | MyChoreographerOut, Field(discriminator="profileType")]]
     nextCursor: str | None
 
 
@@ -233,7 +278,7 @@ class MeOut(BaseModel):
     fullName: str | None
     onboardingComplete: bool
     activeProfileType: ProfileType | None
-    activeProfile: DancerOut | ChoreographerOut | None
+    activeProfile: AnyProfileOut | None
 
 
 class Health(BaseModel):

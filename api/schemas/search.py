@@ -1,14 +1,16 @@
 """Query parameters and bodies of the discovery endpoints."""
 
 from datetime import date as Date  # noqa: N812
-from typing import Annotated
+from typing import Annotated, Any
 
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import QueryParameter
 from pydantic import BaseModel, Field
 
 from api.schemas.fields import NO_NUL
-from api.schemas.responses import ChoreographerOut, DancerOut
+from api.schemas.responses import AnyProfileOut, ChoreographerOut, DancerOut
 from documents.vocabulary import RepresentationStatus
+from service.search.query import MAX_FILTER_VALUE_LENGTH, MAX_FILTER_VALUES, MAX_QUERY_WORDS
 
 Q = Annotated[
     str | None,
@@ -17,7 +19,8 @@ Q = Annotated[
         pattern=NO_NUL,
         description="Words to find: each must match a word, or the start of one, of the"
         " name, company, dance styles or work locations (case and accents ignored). When"
-        " nothing matches, words of five letters or more may differ by one typo.",
+        " nothing matches, words of five letters or more may differ by one typo. At most"
+        f" {MAX_QUERY_WORDS} different words (more: 422).",
     ),
 ]
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size (at most 100)")]
@@ -29,25 +32,40 @@ Cursor = Annotated[
         description="`nextCursor` of the previous page of this search",
     ),
 ]
-FilterValue = Annotated[str, Field(max_length=100)]
+FILTER_VALUES: dict[str, Any] = {
+    "max_items": MAX_FILTER_VALUES,
+    "schema_extra": {
+        "items": Schema(
+            type=OpenAPIType.STRING,
+            max_length=MAX_FILTER_VALUE_LENGTH,
+            description="Needs a letter or digit (of any script). Not written as a pattern:"
+            " `\\p{L}` is not a regex every validator reads",
+        )
+    },
+}
+"""A filter taking several values: at most 20, each with a letter or digit."""
 Styles = Annotated[
     list[str] | None,
     QueryParameter(
         name="style",
+        **FILTER_VALUES,
         description="Dance style (repeat for any of several); compared without case,"
         " accents or punctuation: `Hip-Hop` is `hip hop`",
     ),
 ]
 Locations = Annotated[
     list[str] | None,
-    QueryParameter(name="location", description="Work location, as `style` (`Atlanta, GA`)"),
+    QueryParameter(
+        name="location", **FILTER_VALUES, description="Work location, as `style` (`Atlanta, GA`)"
+    ),
 ]
 Representation = Annotated[
     list[RepresentationStatus] | None,
-    QueryParameter(description="Dancers: representation status"),
+    QueryParameter(max_items=MAX_FILTER_VALUES, description="Dancers: representation status"),
 ]
 Genders = Annotated[
-    list[str] | None, QueryParameter(name="gender", description="Dancers: gender, as `style`")
+    list[str] | None,
+    QueryParameter(name="gender", **FILTER_VALUES, description="Dancers: gender, as `style`"),
 ]
 UnionMember = Annotated[
     bool | None,
@@ -114,4 +132,4 @@ class ChoreographerPage(SearchPageBase):
 class SearchPage(SearchPageBase):
     """A page of dancers and choreographers, best match first (`profileType` says which)."""
 
-    items: list[DancerOut | ChoreographerOut]
+    items: list[AnyProfileOut]

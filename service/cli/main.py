@@ -19,6 +19,7 @@ from migrations.errors import MigrationError
 from migrations.scripts import listed
 from service.cli.flags import FlagsError, add_flags_parser, run_flags
 from service.cli.migrate import add_migrate_parser, run_migrate
+from service.cli.openapi import add_openapi_parser, write_openapi
 from service.platform.config import Settings
 from service.platform.embedded import EmbeddedDatabase, EmbeddedDatabaseError
 from service.platform.logs import configure_logging
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_migrate_parser(commands)
     add_flags_parser(commands)
+    add_openapi_parser(commands)
 
     token = commands.add_parser("token", help="print a bearer token signed with the secret")
     token.add_argument("--sub", required=True, help="the caller's authId")
@@ -183,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_token(settings, args.sub, args.role, args.ttl)
         elif args.command == "migrate":
             return migrate(settings, args)
+        elif args.command == "openapi":
+            write_openapi(settings, args)
         elif args.command == "flags":
             with database_url(settings) as url:
                 check_database(url, settings.server_selection_timeout_ms)

@@ -9,7 +9,7 @@ from documents.profile_base import ProfileDocument
 from service.accounts.lookup import require_user, require_user_document
 from service.platform.caller import Caller
 from service.platform.db import Session
-from service.platform.errors import Conflict
+from service.platform.errors import ConcurrentChange, Conflict
 from service.platform.transactions import run_in_transaction
 from service.profiles.kinds import kind_of
 from service.profiles.reads import active_profile_of, find_profile_of_user
@@ -78,7 +78,7 @@ async def update_me(
                 raise Conflict("your active profile no longer exists; switch or add a profile")
             check_if_match(profile, if_match)
             if await apply_profile_patch(kind, profile, profile_patch, session) is None:
-                raise Conflict("your profile was changed by a concurrent request; retry")
+                raise ConcurrentChange("your profile was changed by a concurrent request; retry")
 
     await run_in_transaction(work)
     return await get_me(caller)

@@ -11,7 +11,7 @@ from documents.vocabulary import ProfileType
 from service.accounts.lookup import find_user
 from service.me.profiles import create_profile_for_user, layered_fields
 from service.platform.caller import Caller
-from service.platform.errors import Conflict
+from service.platform.errors import ConcurrentChange, Conflict
 from service.profiles.kinds import kind_of
 from service.profiles.reads import find_profile_of_user
 from service.profiles.results import ProfileResult
@@ -38,7 +38,7 @@ async def ensure_account(caller: Caller, email: str | None, full_name: str | Non
         )
     user = await find_user(caller.auth_id)
     if user is None:
-        raise Conflict("the account was removed while it was being created; retry")
+        raise ConcurrentChange("the account was removed while it was being created; retry")
     return user
 
 

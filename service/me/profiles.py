@@ -20,7 +20,7 @@ from documents.vocabulary import ProfileType
 from service.accounts.lookup import require_user, require_user_document
 from service.platform.caller import Caller
 from service.platform.db import Session
-from service.platform.errors import Conflict, InvalidInput, NotFound
+from service.platform.errors import ConcurrentChange, Conflict, InvalidInput, NotFound
 from service.platform.merge_patch import apply_merge_patch
 from service.platform.transactions import run_in_transaction
 from service.profiles.kinds import KINDS, ProfileKind, kind_of
@@ -116,7 +116,7 @@ async def _write_or_conflict(
 ) -> ProfileDocument:
     written = await write_profile_changes(kind, profile, changes, session)
     if written is None:
-        raise Conflict("your profiles were changed by a concurrent request; retry")
+        raise ConcurrentChange("your profiles were changed by a concurrent request; retry")
     return written
 
 

@@ -31,6 +31,10 @@ class Conflict(ServiceError):
     title = "Conflict"
 
 
+class ConcurrentChange(Conflict):
+    """Another request changed the same data at the same moment: retrying can succeed."""
+
+
 class PreconditionFailed(ServiceError):
     status_code = 412
     title = "Precondition failed"

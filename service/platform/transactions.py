@@ -11,7 +11,7 @@ from pymongo.asynchronous.mongo_client import AsyncMongoClient
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from service.platform.db import MongoDocument, Session, bound_client
-from service.platform.errors import Conflict, Unavailable
+from service.platform.errors import ConcurrentChange, Unavailable
 
 T = TypeVar("T")
 logger = logging.getLogger("profiles.transactions")
@@ -66,7 +66,7 @@ async def run_in_transaction(work: Callable[[Session], Awaitable[T]]) -> T:
         if is_unavailable(error):
             raise Unavailable("the database did not answer; try again shortly") from error
         if is_write_conflict(error):
-            raise Conflict(
+            raise ConcurrentChange(
                 "the profile was changed by a concurrent request; read it again and retry"
             ) from error
         raise

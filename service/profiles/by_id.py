@@ -9,7 +9,7 @@ from documents.profile_base import ProfileDocument
 from documents.vocabulary import ProfileType
 from service.platform.caller import Caller
 from service.platform.db import Session
-from service.platform.errors import Conflict, NotFound
+from service.platform.errors import ConcurrentChange, NotFound
 from service.platform.transactions import run_in_transaction
 from service.profiles.access import ensure_can_write, sees_full_view
 from service.profiles.kinds import kind_of
@@ -88,7 +88,7 @@ async def delete_profile(
                 kind.other, other, {"isActive": True, "isPrimary": True}, session
             )
             if promoted is None:
-                raise Conflict("the other profile changed concurrently; retry")
+                raise ConcurrentChange("the other profile changed concurrently; retry")
             sets["activeProfileType"] = kind.other.name
         await User.get_pymongo_collection().update_one(
             {"_id": profile.userId}, {"$set": sets, "$unset": unsets}, session=session

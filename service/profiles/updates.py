@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from documents.profile_base import ProfileDocument
 from service.platform.caller import Caller
 from service.platform.db import Session
-from service.platform.errors import Conflict, PreconditionFailed
+from service.platform.errors import ConcurrentChange, PreconditionFailed
 from service.platform.transactions import run_in_transaction
 from service.profiles.access import ensure_can_write
 from service.profiles.kinds import ProfileKind
@@ -58,7 +58,7 @@ async def update_with_retries(
                 raise PreconditionFailed(
                     "the profile changed while your change was applied; read it again"
                 ) from moved
-    raise Conflict("the profile is being changed by other requests right now; retry")
+    raise ConcurrentChange("the profile is being changed by other requests right now; retry")
 
 
 async def patched(

@@ -104,7 +104,7 @@ def check_query(query: SearchQuery) -> None:
             errors.append(
                 {"field": name, "message": f"at most {MAX_FILTER_VALUE_LENGTH} characters"}
             )
-        elif any(not filter_value(value) for value in values):
+        elif any(not _has_letter_or_digit(value) for value in values):
             errors.append({"field": name, "message": "needs a letter or digit"})
     if f.available is not None:
         start, end = f.available
@@ -119,6 +119,12 @@ def check_query(query: SearchQuery) -> None:
             "this search cannot run: " + ", ".join(e["field"] for e in errors),
             extra={"errors": errors},
         )
+
+
+def _has_letter_or_digit(value: str) -> bool:
+    """A filter value names something: it has a letter or digit as typed, and one that
+    survives folding."""
+    return any(ch.isalnum() for ch in value) and bool(filter_value(value))
 
 
 def _values_clause(field_name: str, values: tuple[str, ...]) -> Clause:

@@ -234,7 +234,8 @@ def _transport_kwargs(sent: Sent, base_url: str) -> dict[str, Any]:
     request: dict[str, Any] = {
         "method": kwargs["method"],
         "url": kwargs["url"],
-        "headers": kwargs["headers"],
+        # a header value travels as bytes: text no HTTP header can carry goes as UTF-8
+        "headers": {name: _header_bytes(value) for name, value in kwargs["headers"].items()},
         "params": kwargs.get("params") or None,
     }
     if "json" in kwargs:
@@ -243,6 +244,13 @@ def _transport_kwargs(sent: Sent, base_url: str) -> dict[str, Any]:
         data = kwargs["data"]
         request["content"] = data.encode() if isinstance(data, str) else data
     return request
+
+
+def _header_bytes(value: str) -> bytes:
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
 
 
 def _without_security(raw: dict[str, Any]) -> dict[str, Any]:

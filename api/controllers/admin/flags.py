@@ -17,6 +17,7 @@ class FlagsController(Controller):
 
     @get(
         "/",
+        operation_id="getFlags",
         summary="The rollout flags (admin)",
         description="Dual write, read source, allowlist and percentage, as stored now. "
         "Each process applies a change within 2 seconds.",
@@ -27,6 +28,7 @@ class FlagsController(Controller):
 
     @patch(
         "/",
+        operation_id="updateFlags",
         summary="Change the rollout flags (admin; JSON merge patch)",
         description="Absent flags stay, `null` restores a flag's default. Returns the flags "
         "as stored.",

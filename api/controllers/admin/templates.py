@@ -3,16 +3,18 @@
 from typing import Annotated, Any
 
 from litestar import Controller, delete, get, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter
 from litestar.response import Response
 from pydantic import ValidationError
 
 from api.auth import admins_only
 from api.deps import CallerDep
-from api.errors import SERVER_OWNED_FIELDS, problem_responses
+from api.errors import problem_responses
 from api.schemas.fields import RequestModel
 from api.schemas.profile_requests import ChoreographerPatch, DancerPatch, TemplateBody
 from api.schemas.responses import ProfileTemplateList, ProfileTemplateOut
+from api.validation import SERVER_OWNED_FIELDS
 from service.platform.errors import InvalidInput
 from service.profiles.templates import delete_template, list_templates, put_template
 
@@ -70,17 +72,26 @@ class ProfileTemplatesController(Controller):
     tags = ["admin"]
     guards = [admins_only]
 
-    @get("/", summary="Every profile template (admin)", responses=problem_responses(403))
+    @get(
+        "/",
+        operation_id="listProfileTemplates",
+        summary="Every profile template (admin)",
+        responses=problem_responses(403),
+    )
     async def list_profile_templates(self, caller: CallerDep) -> ProfileTemplateList:
         templates = await list_templates(caller)
         return ProfileTemplateList(items=[_out(template.view()) for template in templates])
 
     @put(
         "/{profile_type:str}/{name:str}",
+        operation_id="putProfileTemplate",
         summary="Create or replace a profile template (admin)",
         description="`fields` is validated as the body of a new profile of that type. "
         "201 when created, 200 when replaced.",
-        responses=problem_responses(403, 413, 422),
+        responses={
+            201: ResponseSpec(ProfileTemplateOut, description="Created", generate_examples=False),
+            **problem_responses(403, 413, 422),
+        },
     )
     async def put_profile_template(
         self,
@@ -91,10 +102,14 @@ class ProfileTemplatesController(Controller):
     ) -> Response[ProfileTemplateOut]:
         fields = parse_template_fields(profile_type, data.fields)
         template, created = await put_template(caller, profile_type, name, fields)
-        return Response(_out(template.view()), status_code=201 if created else 200)
+        if created:
+            location = f"/v1/admin/profile-templates/{profile_type}/{name}"
+            return Response(_out(template.view()), status_code=201, headers={"Location": location})
+        return Response(_out(template.view()))
 
     @delete(
         "/{profile_type:str}/{name:str}",
+        operation_id="deleteProfileTemplate",
         summary="Remove a profile template (admin)",
         responses=problem_responses(403, 404),
     )

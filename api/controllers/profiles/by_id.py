@@ -8,9 +8,10 @@ from litestar.response import Response
 from pydantic import BaseModel
 
 from api.controllers.params import ProfileId
-from api.controllers.responses import profile_response
+from api.controllers.responses import ETAG, profile_response
 from api.deps import CallerDep, IfMatchDep
 from api.errors import problem_responses
+from api.openapi.links import profile_links
 from api.schemas.profile_requests import ChoreographerPatch, DancerPatch
 from api.schemas.responses import ChoreographerOut, DancerOut
 from documents.vocabulary import ProfileType
@@ -24,15 +25,23 @@ def profile_router(
 ) -> Router:
     """The routes of one profile collection."""
     name = f"{profile_type}s"
+    kind = profile_type.capitalize()
+    links = {key: link for key, link in profile_links().items() if kind in key}
 
     @get(
-        "/{profile_id:str}", summary=f"One {profile_type} profile", responses=problem_responses(404)
+        "/{profile_id:str}",
+        operation_id=f"get{kind}",
+        summary=f"One {profile_type} profile",
+        responses=problem_responses(404),
+        opt={**ETAG, "links": links},
     )
     async def get_handler(caller: CallerDep, profile_id: ProfileId) -> Response[out_model]:  # type: ignore[valid-type]
         return profile_response(await get_profile(caller, profile_type, profile_id))
 
     @patch(
         "/{profile_id:str}",
+        operation_id=f"update{kind}",
+        opt={**ETAG, "links": links},
         summary=f"Update a {profile_type} profile (JSON merge patch)",
         responses=problem_responses(403, 404, 409, 412, 413, 422),
     )
@@ -48,6 +57,7 @@ def profile_router(
 
     @delete(
         "/{profile_id:str}",
+        operation_id=f"delete{kind}",
         summary=f"Delete a {profile_type} profile and its records",
         responses=problem_responses(403, 404, 409, 412),
     )

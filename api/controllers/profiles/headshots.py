@@ -1,6 +1,7 @@
 """A profile's headshots, one at a time, under `/v1/{dancers|choreographers}/{id}/headshots`."""
 
 from typing import Annotated
+from urllib.parse import quote
 
 from litestar import delete, get, patch, post, put
 from litestar.handlers import HTTPRouteHandler
@@ -10,8 +11,9 @@ from pydantic import BaseModel
 
 from api.controllers.params import ProfileId
 from api.controllers.profiles.errors import READ_ERRORS, REMOVE_RESPONSES, WRITE_ERRORS
-from api.controllers.responses import empty_response, items_response
+from api.controllers.responses import ETAG, empty_response, items_response
 from api.deps import CallerDep, IfMatchDep
+from api.openapi.links import item_links
 from api.schemas.profile_sections import HeadshotOrder, HeadshotPatch, NewHeadshot
 from api.schemas.responses import HeadshotOut
 from documents.vocabulary import ProfileType
@@ -39,13 +41,18 @@ class HeadshotList(BaseModel):
     items: list[HeadshotOut]
 
 
+STORAGE_ID_SENT = "$request.body#/storageId"
+"""A headshot is named by the `storageId` its creation sent."""
+
+
 def headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
-    operation = f"{profile_type}_headshots"
+    kind = profile_type.capitalize()
 
     @get(
         "/headshots",
         summary="Headshots, primary first",
-        operation_id=f"list_{operation}",
+        operation_id=f"list{kind}Headshots",
+        opt=ETAG,
         responses=READ_ERRORS,
     )
     async def list_handler(caller: CallerDep, profile_id: ProfileId) -> Response[HeadshotList]:
@@ -54,7 +61,11 @@ def headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
     @post(
         "/headshots",
         summary="Add a headshot (at most 20)",
-        operation_id=f"add_{operation}",
+        operation_id=f"add{kind}Headshot",
+        opt={
+            **ETAG,
+            "links": item_links(kind, "Headshot", "storage_id", "$request.body#/storageId"),
+        },
         responses=WRITE_ERRORS,
     )
     async def add_handler(
@@ -70,12 +81,15 @@ def headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
             data.model_dump(mode="json"),
             if_match,
         )
-        return items_response(result, 201)
+        # a storage id is any text: percent-encoded, as a header and a path need
+        location = f"/v1/{profile_type}s/{profile_id}/headshots/{quote(data.storageId, safe='')}"
+        return items_response(result, 201, location=location)
 
     @put(
         "/headshots/order",
         summary="Reorder the headshots (the first is primary)",
-        operation_id=f"reorder_{operation}",
+        operation_id=f"reorder{kind}Headshots",
+        opt=ETAG,
         responses=WRITE_ERRORS,
     )
     async def reorder_handler(
@@ -92,7 +106,8 @@ def headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
     @put(
         "/headshots/{storage_id:str}/primary",
         summary="Make a headshot the primary one",
-        operation_id=f"primary_{operation}",
+        operation_id=f"setPrimary{kind}Headshot",
+        opt=ETAG,
         responses=WRITE_ERRORS,
     )
     async def primary_handler(
@@ -107,7 +122,8 @@ def headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
     @patch(
         "/headshots/{storage_id:str}",
         summary="Change a headshot's url or title (JSON merge patch)",
-        operation_id=f"change_{operation}",
+        operation_id=f"update{kind}Headshot",
+        opt=ETAG,
         responses=WRITE_ERRORS,
     )
     async def change_handler(
@@ -132,7 +148,8 @@ def headshot_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
     @delete(
         "/headshots/{storage_id:str}",
         summary="Remove a headshot",
-        operation_id=f"remove_{operation}",
+        operation_id=f"remove{kind}Headshot",
+        opt=ETAG,
         responses=REMOVE_RESPONSES,
     )
     async def remove_handler(

@@ -8,7 +8,7 @@ from litestar.response import Response
 
 from api.controllers.params import ProfileId
 from api.controllers.profiles.errors import READ_ERRORS, WRITE_ERRORS
-from api.controllers.responses import value_response
+from api.controllers.responses import ETAG, value_response
 from api.deps import CallerDep, IfMatchDep
 from api.schemas.profile_requests import ResumePatch
 from api.schemas.profile_sections import LinksIn, RepresentationIn
@@ -18,16 +18,17 @@ from service.profiles.content.parts import read_part, write_part
 
 
 def part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
-    prefix = profile_type
+    kind = profile_type.capitalize()
 
-    @get("/links", summary="Links", operation_id=f"read_{prefix}_links", responses=READ_ERRORS)
+    @get("/links", summary="Links", operation_id=f"get{kind}Links", responses=READ_ERRORS, opt=ETAG)
     async def read_links(caller: CallerDep, profile_id: ProfileId) -> Response[list[LinkOut]]:
         return value_response(await read_part(caller, profile_type, profile_id, "links"))
 
     @put(
         "/links",
         summary="Replace the links (label and http(s) URL)",
-        operation_id=f"replace_{prefix}_links",
+        operation_id=f"replace{kind}Links",
+        opt=ETAG,
         responses=WRITE_ERRORS,
     )
     async def replace_links(
@@ -49,7 +50,8 @@ def part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
     @get(
         "/resume",
         summary="Resume: skills, styles, uploads",
-        operation_id=f"read_{prefix}_resume",
+        operation_id=f"get{kind}Resume",
+        opt=ETAG,
         responses=READ_ERRORS,
     )
     async def read_resume(caller: CallerDep, profile_id: ProfileId) -> Response[ResumeOut]:
@@ -58,7 +60,8 @@ def part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
     @patch(
         "/resume",
         summary="Change the resume (JSON merge patch)",
-        operation_id=f"change_{prefix}_resume",
+        operation_id=f"update{kind}Resume",
+        opt=ETAG,
         responses=WRITE_ERRORS,
     )
     async def change_resume(
@@ -77,7 +80,8 @@ def part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         @get(
             "/representation",
             summary="Representation status and agency",
-            operation_id="read_dancer_representation",
+            operation_id="getDancerRepresentation",
+            opt=ETAG,
             responses=READ_ERRORS,
         )
         async def read_representation(
@@ -89,7 +93,8 @@ def part_handlers(profile_type: ProfileType) -> list[HTTPRouteHandler]:
         @patch(
             "/representation",
             summary="Change representation (JSON merge patch)",
-            operation_id="change_dancer_representation",
+            operation_id="updateDancerRepresentation",
+            opt=ETAG,
             responses=WRITE_ERRORS,
         )
         async def change_representation(

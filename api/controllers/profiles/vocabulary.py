@@ -8,6 +8,7 @@ from documents.dance_styles import known_dance_styles
 
 @get(
     "/v1/dance-styles",
+    operation_id="listDanceStyles",
     summary="The known dance styles",
     description="Styles typed in any case or punctuation are stored in this spelling;"
     " other styles are kept as typed.",

@@ -71,11 +71,19 @@ async def test_stale_if_match_is_412_and_changes_nothing(client: Client) -> None
         headers={**auth("etag"), "If-Match": first.headers["etag"]},
     )
     assert fresh.status_code == 200
-    for header in ('W/"1"', "garbage"):
+    empty = await client.patch(path, json={"bio": "y"}, headers={**auth("etag"), "If-Match": ""})
+    assert empty.status_code == 200  # an empty If-Match is no precondition, as an absent one
+    # not an ETag of this service: a weak tag (never matches), a list, a digit that is no
+    # ASCII digit
+    for header in (b"garbage", '"²"'.encode(), b'"1", "2"', b'"-1"', b'W/"1"'):
+        headers = {key.encode(): value.encode() for key, value in auth("etag").items()}
         response = await client.patch(
-            path, json={"bio": "x"}, headers={**auth("etag"), "If-Match": header}
+            path, json={"bio": "x"}, headers={**headers, b"If-Match": header}
         )
-        assert response.status_code == 412
+        assert response.status_code == 422, (header, response.text)
+        problem = response.json()
+        assert problem["type"] == "urn:profiles:problem:invalid-input"
+        assert [e["field"] for e in problem["errors"]] == ["If-Match"]
     stale_delete = await client.delete(path, headers={**auth("etag"), "If-Match": etag})
     assert stale_delete.status_code == 412
 

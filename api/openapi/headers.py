@@ -1,0 +1,114 @@
+"""The statuses every operation can answer beyond its own, and the headers of every
+response, declared where the server sends them."""
+
+from typing import Any
+
+from api import problems
+from api.etag import IF_MATCH_PATTERN
+
+PROBLEM_JSON = "application/problem+json"
+
+REQUEST_ID = {
+    "description": "The request's id (yours when you sent a safe `X-Request-ID`): every log"
+    " line of the request carries it",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,100}$"},
+}
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+}
+ETAG = {
+    "description": "The profile's version: send it back in `If-Match` to change the profile"
+    " only if nobody changed it since",
+    "required": True,
+    "schema": {"type": "string", "pattern": '^"[0-9]{1,18}"$'},
+}
+OPTIONAL_ETAG = {
+    **ETAG,
+    "description": "The active profile's version (none without an active profile)",
+    "required": False,
+}
+LOCATION = {
+    "description": "Where the created resource is read",
+    "required": True,
+    "schema": {"type": "string", "format": "uri-reference"},
+}
+
+IF_MATCH_SCHEMA = {"type": "string", "pattern": IF_MATCH_PATTERN}
+
+
+def universal_statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
+    """Statuses any operation of this shape can answer, whatever its handler does."""
+    statuses = []
+    if operation.get("security") != [{}]:
+        statuses.append(401)
+    if method == "get" and path.startswith("/v1/"):
+        statuses.append(429)  # the per-caller rate limit of reads
+    if "requestBody" in operation:
+        statuses += [400, 413, 422]
+    parameters = operation.get("parameters", [])
+    if any(p["in"] in ("query", "header") for p in parameters):
+        statuses.append(422)
+    if any(p["in"] == "path" for p in parameters):
+        statuses.append(404)
+    if path != "/health/live":
+        statuses.append(503)  # the database, or the request's deadline
+    return statuses
+
+
+def problem_responses() -> dict[str, dict[str, Any]]:
+    """`components.responses`: one problem response per status, named by it."""
+    statuses = sorted({kind.status for kind in problems.ALL})
+    return {_problem_name(status): _problem_response(status) for status in statuses}
+
+
+def problem_response(status: int) -> dict[str, Any]:
+    """A reference to the problem response of `status`."""
+    return {"$ref": f"#/components/responses/{_problem_name(status)}"}
+
+
+def _problem_name(status: int) -> str:
+    return "Problem" + str(status)
+
+
+def _problem_response(status: int) -> dict[str, Any]:
+    """A problem+json response of `status`, with the problem types it can carry."""
+    kinds = [kind for kind in problems.ALL if kind.status == status]
+    description = "; ".join(f"`{kind.slug}`: {kind.meaning}" for kind in kinds)
+    headers: dict[str, Any] = {"X-Request-ID": _ref("RequestId")}
+    if status in (429, 503):
+        headers["Retry-After"] = _ref("RetryAfter")
+    return {
+        "description": description or "A problem",
+        "headers": headers,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+HEADERS = {
+    "RequestId": REQUEST_ID,
+    "RetryAfter": RETRY_AFTER,
+    "Location": LOCATION,
+    "ETag": ETAG,
+    "OptionalETag": OPTIONAL_ETAG,
+}
+"""`components.headers`: each header declared once, referred to by every response."""
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+def response_headers(status: str, *, etag: bool, etag_always: bool) -> dict[str, dict[str, Any]]:
+    """The headers a response of `status` carries (references to `HEADERS`)."""
+    headers: dict[str, dict[str, Any]] = {"X-Request-ID": _ref("RequestId")}
+    code = int(status)
+    if code in (429, 503):
+        headers["Retry-After"] = _ref("RetryAfter")
+    if code == 201:
+        headers["Location"] = _ref("Location")
+    if etag and 200 <= code < 300:
+        headers["ETag"] = _ref("ETag" if etag_always else "OptionalETag")
+    return headers
