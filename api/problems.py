@@ -47,9 +47,6 @@ STALE_VERSION = ProblemType(
     "stale-version", 412, "`If-Match` names a version that is no longer the current one"
 )
 BODY_TOO_LARGE = ProblemType("body-too-large", 413, "The request body is larger than allowed")
-UNSUPPORTED_MEDIA_TYPE = ProblemType(
-    "unsupported-media-type", 415, "The body is not sent as `application/json`"
-)
 INVALID_INPUT = ProblemType(
     "invalid-input",
     422,
@@ -77,7 +74,6 @@ ALL = (
     CONCURRENT_CHANGE,
     STALE_VERSION,
     BODY_TOO_LARGE,
-    UNSUPPORTED_MEDIA_TYPE,
     INVALID_INPUT,
     RATE_LIMITED,
     SERVER_ERROR,

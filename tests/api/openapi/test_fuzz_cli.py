@@ -71,7 +71,7 @@ def served(settings: Settings, database: Database, tmp_path: Path) -> Iterator[s
         log.close()
 
 
-def test_schemathesis_with_every_check_finds_nothing(served: str, tmp_path: Path) -> None:
+def _schemathesis(served: str, caller: str, where: Path, *phases: str) -> None:
     tool = shutil.which("schemathesis", path=str(BIN))
     assert tool is not None, "schemathesis is a test dependency"
     result = subprocess.run(  # noqa: S603 (a tool of the test environment)
@@ -82,16 +82,32 @@ def test_schemathesis_with_every_check_finds_nothing(served: str, tmp_path: Path
             "run",
             f"{served}/schema/openapi.json",
             "--header",
-            f"Authorization: Bearer {token('fuzzer', ttl=3600)}",
+            f"Authorization: Bearer {token(caller, ttl=3600)}",
+            "--phases",
+            ",".join(phases),
             "--no-color",
         ],
         capture_output=True,
         text=True,
         timeout=600,
-        cwd=tmp_path,  # its example database and reports stay out of the checkout
+        cwd=where,  # its example database and reports stay out of the checkout
         env={**os.environ, "PYTHONPATH": str(ROOT)},  # for the hooks module
         check=False,
     )
     summary = result.stdout[-3000:]
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
     assert "failures" not in summary.splitlines()[-1], summary
+
+
+def test_schemathesis_with_every_check_finds_nothing(served: str, tmp_path: Path) -> None:
+    """The generated phases first, as a caller with no account (they onboard it, change
+    it, and erase it); then the stateful phase as a caller holding both profiles, so its
+    links lead from real profiles to their reads, updates and deletes."""
+    _schemathesis(served, "fuzzer", tmp_path, "examples", "coverage", "fuzzing")
+    caller = {"Authorization": f"Bearer {token('stateful-fuzzer', ttl=3600)}"}
+    for path, body in (
+        ("/v1/me/onboarding", {"profileType": "dancer", "displayName": "Stateful Dancer"}),
+        ("/v1/me/profiles", {"profileType": "choreographer", "displayName": "Stateful Maker"}),
+    ):
+        assert httpx.post(f"{served}{path}", json=body, headers=caller).status_code == 201
+    _schemathesis(served, "stateful-fuzzer", tmp_path, "stateful")
