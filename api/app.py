@@ -14,6 +14,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 
 from api.allow import allow_every_method, remember_allowed_methods
 from api.auth import jwt_auth
+from api.cache_headers import private_answers
 from api.controllers.admin.flags import FlagsController
 from api.controllers.admin.templates import ProfileTemplatesController
 from api.controllers.admin.verification import VerificationController
@@ -117,7 +118,7 @@ def create_app(
             *([] if rate_limit is None else [rate_limit.middleware]),
             request_deadline(settings.request_timeout_ms / 1000),
         ],
-        before_send=[echo_request_id, allow_every_method],
+        before_send=[echo_request_id, allow_every_method, private_answers],
         logging_config=None,  # logging is configured once, by the process (service.platform.logs)
         # request bodies validated strictly: `"5"` is no number, `1` no `true` (the
         # plugin's default passes `strict=False`, which overrides every model's config)

@@ -6,6 +6,7 @@ Tokens are verified with the current secret and, during a change-over, the previ
 token with `alg: none` (or any other algorithm) is refused.
 """
 
+import time
 from typing import Any, ClassVar, cast
 
 import jwt
@@ -30,6 +31,7 @@ class VerifiedToken(Token):
 
     previous_secrets: ClassVar[tuple[str, ...]] = ()
     leeway_seconds: ClassVar[float] = 0.0
+    max_lifetime_seconds: ClassVar[float] = float("inf")
 
     def __post_init__(self) -> None:
         # PyJWT has already checked `exp`, `nbf` and `iat` with the leeway; the base
@@ -49,6 +51,20 @@ class VerifiedToken(Token):
     ) -> Any:
         """The verified claims of `encoded_token`: signed with `secret` or a previous
         secret, within the leeway; PyJWT's errors otherwise (Litestar answers 401)."""
+        claims = cls._verified(encoded_token, secret, algorithms, issuer, audience, options)
+        check_claims(claims, cls.max_lifetime_seconds, cls.leeway_seconds)
+        return claims
+
+    @classmethod
+    def _verified(
+        cls,
+        encoded_token: str,
+        secret: str,
+        algorithms: list[str],
+        issuer: Any,
+        audience: Any,
+        options: JWTDecodeOptions | None,
+    ) -> Any:
         keys = (secret, *cls.previous_secrets)
         for index, key in enumerate(keys):
             try:
@@ -67,20 +83,41 @@ class VerifiedToken(Token):
         raise jwt.InvalidSignatureError("no secret to verify with")
 
 
-def token_class(previous_secret: str | None, leeway_seconds: float) -> type[VerifiedToken]:
-    """A `VerifiedToken` class that also accepts `previous_secret` and the leeway."""
+def check_claims(claims: Any, max_lifetime_seconds: float, leeway_seconds: float) -> None:
+    """Claims read as their types: `roles`, when present, a list of strings (`"admin"`
+    or `{"admin": false}` is no list of roles); and a lifetime (`exp` after `iat`, or
+    after now without `iat`) of at most `max_lifetime_seconds`. `InvalidTokenError`
+    (401) otherwise."""
+    roles = claims.get("roles")
+    if roles is not None and (
+        not isinstance(roles, list) or not all(isinstance(role, str) for role in roles)
+    ):
+        raise jwt.InvalidTokenError("roles must be a list of strings")
+    issued = claims.get("iat")
+    start = issued if isinstance(issued, int | float) and not isinstance(issued, bool) else None
+    expires = claims.get("exp")
+    if isinstance(expires, int | float) and not isinstance(expires, bool):
+        since = time.time() if start is None else float(start)
+        if expires - since > max_lifetime_seconds + leeway_seconds:
+            raise jwt.InvalidTokenError("the token lives longer than this service accepts")
+
+
+def token_class(
+    previous_secret: str | None, leeway_seconds: float, max_lifetime_seconds: float
+) -> type[VerifiedToken]:
+    """A `VerifiedToken` class that also accepts `previous_secret`, with the leeway and
+    the longest lifetime accepted."""
     attributes = {
         "previous_secrets": (previous_secret,) if previous_secret else (),
         "leeway_seconds": leeway_seconds,
+        "max_lifetime_seconds": max_lifetime_seconds,
     }
     return cast(type[VerifiedToken], type("ConfiguredToken", (VerifiedToken,), attributes))
 
 
 async def caller_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Caller:
     """The caller a verified token names: `sub`, `roles`, and optional profile claims."""
-    roles = token.extras.get("roles") or []
-    if isinstance(roles, str):
-        roles = [roles]
+    roles = token.extras.get("roles") or []  # a list of strings: `check_claims`
     email = token.extras.get("email")
     name = token.extras.get("name")
     return Caller(
@@ -108,6 +145,7 @@ def jwt_auth(secret: str, settings: Settings) -> JWTAuth[Caller, VerifiedToken]:
         token_cls=token_class(
             previous.get_secret_value() if previous is not None else None,
             settings.jwt_leeway_seconds,
+            settings.jwt_max_lifetime_seconds,
         ),
         retrieve_user_handler=caller_from_token,
         exclude=["^/health", "^/metrics", "^/schema"],

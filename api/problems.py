@@ -20,7 +20,10 @@ class ProblemType:
 
 
 MALFORMED_REQUEST = ProblemType(
-    "malformed-request", 400, "The body is not JSON, not UTF-8, or nested too deeply"
+    "malformed-request",
+    400,
+    "The body is not JSON, not UTF-8, or nested too deeply, or a header is not of its form"
+    " (`If-Match`; `errors` names it)",
 )
 UNAUTHORIZED = ProblemType(
     "unauthorized", 401, "No bearer token, or one that is expired, badly signed or malformed"

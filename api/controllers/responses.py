@@ -21,7 +21,7 @@ def profile_location(view: dict[str, Any]) -> str:
 
 def profile_response(result: ProfileResult, *, created_status: int = 201) -> Response[Any]:
     """A profile with its ETag; `created_status` (and `Location`) when the call created it."""
-    headers = {"ETag": etag_for(result.version)}
+    headers = {"ETag": etag_for(result.version, public=result.public)}
     if result.created:
         headers["Location"] = profile_location(result.view)
     status = created_status if result.created else 200
@@ -32,7 +32,7 @@ def value_response(
     result: ContentResult, status: int = 200, *, location: str | None = None
 ) -> Response[Any]:
     """The content itself with the profile's ETag (and where it is, when created)."""
-    headers = {"ETag": etag_for(result.version)}
+    headers = {"ETag": etag_for(result.version, public=result.public)}
     if location is not None:
         headers["Location"] = location
     return Response(result.value, status_code=status, headers=headers)
@@ -43,7 +43,9 @@ def items_response(
 ) -> Response[Any]:
     """`{"items": [...]}` with the profile's ETag."""
     return value_response(
-        ContentResult({"items": result.value}, result.version), status, location=location
+        ContentResult({"items": result.value}, result.version, public=result.public),
+        status,
+        location=location,
     )
 
 

@@ -21,9 +21,10 @@ RETRY_AFTER = {
 }
 ETAG = {
     "description": "The profile's version: send it back in `If-Match` to change the profile"
-    " only if nobody changed it since",
+    " only if nobody changed it since. The public view's ends in `-public` (another"
+    " representation; only the full view's is an `If-Match`)",
     "required": True,
-    "schema": {"type": "string", "pattern": '^"[0-9]{1,18}"$'},
+    "schema": {"type": "string", "pattern": '^"[0-9]{1,18}(-public)?"$'},
 }
 OPTIONAL_ETAG = {
     **ETAG,
@@ -51,6 +52,8 @@ def universal_statuses(path: str, method: str, operation: dict[str, Any]) -> lis
     parameters = operation.get("parameters", [])
     if any(p["in"] in ("query", "header") for p in parameters):
         statuses.append(422)
+    if any(p["in"] == "header" for p in parameters):
+        statuses.append(400)  # a header of the wrong form (`If-Match`)
     if any(p["in"] == "path" for p in parameters):
         statuses.append(404)
     if path != "/health/live":
@@ -77,7 +80,11 @@ def _problem_response(status: int) -> dict[str, Any]:
     """A problem+json response of `status`, with the problem types it can carry."""
     kinds = [kind for kind in problems.ALL if kind.status == status]
     description = "; ".join(f"`{kind.slug}`: {kind.meaning}" for kind in kinds)
-    headers: dict[str, Any] = {"X-Request-ID": _ref("RequestId")}
+    headers: dict[str, Any] = {
+        "X-Request-ID": _ref("RequestId"),
+        "Cache-Control": _ref("CacheControl"),
+        "Vary": _ref("Vary"),
+    }
     if status in (429, 503):
         headers["Retry-After"] = _ref("RetryAfter")
     return {
@@ -87,7 +94,20 @@ def _problem_response(status: int) -> dict[str, Any]:
     }
 
 
+CACHE_CONTROL = {
+    "description": "`private`: the answer is the caller's own, for no shared cache",
+    "required": True,
+    "schema": {"type": "string", "const": "private"},
+}
+VARY = {
+    "description": "`Authorization`: the answer depends on the token",
+    "required": True,
+    "schema": {"type": "string"},
+}
+
 HEADERS = {
+    "CacheControl": CACHE_CONTROL,
+    "Vary": VARY,
     "RequestId": REQUEST_ID,
     "RetryAfter": RETRY_AFTER,
     "Location": LOCATION,
@@ -103,7 +123,11 @@ def _ref(name: str) -> dict[str, str]:
 
 def response_headers(status: str, *, etag: bool, etag_always: bool) -> dict[str, dict[str, Any]]:
     """The headers a response of `status` carries (references to `HEADERS`)."""
-    headers: dict[str, dict[str, Any]] = {"X-Request-ID": _ref("RequestId")}
+    headers: dict[str, dict[str, Any]] = {
+        "X-Request-ID": _ref("RequestId"),
+        "Cache-Control": _ref("CacheControl"),
+        "Vary": _ref("Vary"),
+    }
     code = int(status)
     if code in (429, 503):
         headers["Retry-After"] = _ref("RetryAfter")

@@ -1,11 +1,19 @@
 """Constrained field types of request bodies: the limits of what clients may send."""
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 
 class RequestModel(BaseModel):
@@ -62,10 +70,29 @@ r"""Control characters and every kind of space, spelled out: `\s` means slightly
 different things to Python, to pydantic's regex engine and to JSON Schema's (ECMA-262),
 and a pattern must mean the same to the server and to every client."""
 
-ShortText = Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
-Title = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
-LongText = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)]
+_BANNED_IN_TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069"
+_BANNED_IN_LINE = r"\x00-\x1f\x7f-\x9f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069"
+LINE = rf"^([^{_BANNED_IN_LINE}]*[^{_BANNED_IN_LINE}{SPACE}][^{_BANNED_IN_LINE}]*)?$"
+"""Single-line text a client sends (names, titles, labels): no control characters (C0,
+DEL, C1), no bidi controls (U+202A-202E, U+2066-2069), no zero-width space, word joiner
+or byte order mark (ZWJ and ZWNJ stay: emoji and several scripts need them), and not
+only spaces. Empty is allowed where the field allows it."""
+TEXT = rf"^([^{_BANNED_IN_TEXT}]*[^{_BANNED_IN_TEXT}{SPACE}][^{_BANNED_IN_TEXT}]*)?$"
+"""Text of several lines (a bio, a note): as `LINE`, with tab, line feed and carriage
+return."""
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+NFC = AfterValidator(_nfc)
+"""Text is kept in Unicode normal form C, so names that look alike are the same string."""
+
+ShortText = Annotated[str, StringConstraints(max_length=100, pattern=LINE), NFC]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=LINE), NFC]
+Title = Annotated[str, StringConstraints(max_length=200, pattern=LINE), NFC]
+LongText = Annotated[str, StringConstraints(max_length=5000, pattern=TEXT), NFC]
 StorageId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
 HttpUrl = Annotated[
     str,
@@ -75,7 +102,7 @@ Email = Annotated[
     str,
     StringConstraints(max_length=320, pattern=rf"^[^@{SPACE}]+@[^@{SPACE}]+\.[^@{SPACE}]+$"),
 ]
-Phone = Annotated[str, StringConstraints(max_length=50, pattern=NO_NUL)]
+Phone = Annotated[str, StringConstraints(max_length=50, pattern=LINE), NFC]
 SizeValue = (
     Annotated[str, StringConstraints(max_length=20, pattern=NO_NUL)]
     | Annotated[int, Field(ge=0, le=1000), INTEGRAL]

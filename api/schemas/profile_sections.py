@@ -7,7 +7,10 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from api.schemas.fields import (
     INTEGRAL,
+    LINE,
     MAX_LINKS,
+    NFC,
+    TEXT,
     HttpUrl,
     IsoDate,
     RequestModel,
@@ -28,8 +31,8 @@ from documents.vocabulary import (
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Amount = Annotated[float, Field(ge=0, le=1_000_000)]
 Year = Annotated[int, Field(ge=1900, le=2100), INTEGRAL]
-Note = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00]*$")]
-Style = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
+Note = Annotated[str, StringConstraints(max_length=500, pattern=TEXT), NFC]
+Style = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=LINE), NFC]
 
 
 class StyleMixin(BaseModel):

@@ -158,6 +158,11 @@ def print_token(settings: Settings, sub: str, roles: list[str], ttl: int) -> Non
     """Print a bearer token for `sub` (with the configured issuer and audience, if any)."""
     if ttl <= 0:
         raise CommandError("--ttl must be a positive number of seconds")
+    if ttl > settings.jwt_max_lifetime_seconds:
+        raise CommandError(
+            f"--ttl {ttl} is longer than tokens may live here"
+            f" (PROFILES_JWT_MAX_LIFETIME_SECONDS={settings.jwt_max_lifetime_seconds})"
+        )
     print(
         issue_token(
             jwt_secret(settings),

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     """When set, tokens must carry this `aud`, and `profiles token` issues it."""
     jwt_leeway_seconds: float = Field(default=30.0, ge=0)
     """Clock skew tolerated on `exp`, `nbf` and `iat`."""
+    jwt_max_lifetime_seconds: int = Field(default=86_400, gt=0)
+    """The longest a token may live: one whose `exp` lies further than this past its `iat`
+    (or past now, without `iat`) is refused, and `profiles token --ttl` above it too."""
     jwt_previous_secret: SecretStr | None = None
     """Also accepted for verification during a secret change-over; never used to sign."""
     rate_limit_per_second: float = Field(default=20.0, ge=0)

@@ -5,6 +5,7 @@ loop or GIL. Used by `make run` (data kept in `PROFILES_DATA_DIR`) and by the te
 (`:memory:`).
 """
 
+import os
 import shutil
 import socket
 import subprocess
@@ -28,6 +29,26 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIRECTORY = 0o700
+
+
+def _private_directory(path: Path) -> None:
+    """`path` created if need be, and it and everything below it its user's alone
+    (files an earlier release left readable to others included)."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIRECTORY)
+    path.chmod(PRIVATE_DIRECTORY)
+    for below in path.rglob("*"):
+        below.chmod(PRIVATE_DIRECTORY if below.is_dir() else PRIVATE_FILE)
+
+
+def _private_log(path: str | Path) -> IO[bytes]:
+    """The log file, appended to, readable by its user alone."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+    os.chmod(path, PRIVATE_FILE)
+    return os.fdopen(descriptor, "ab")
 
 
 def _server_executable() -> str:
@@ -68,7 +89,7 @@ class EmbeddedDatabase:
     def start(self, timeout: float = 60.0) -> "EmbeddedDatabase":
         """Start the server and return once it answers `ping`."""
         if self.storage_path != ":memory:":
-            Path(self.storage_path).mkdir(parents=True, exist_ok=True)
+            _private_directory(Path(self.storage_path))
         command = [
             _server_executable(),
             "--host",
@@ -84,13 +105,15 @@ class EmbeddedDatabase:
             command.append("--enable-test-commands")
         if self.standalone:
             command.append("--standalone")  # no replica set: no transactions
-        self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115
+        self._log = _private_log(self.log_path) if self.log_path else None
         output = self._log if self._log is not None else subprocess.DEVNULL
         # a process group of its own: a Ctrl-C (SIGINT to the terminal's foreground group)
         # reaches the service, which drains its requests and then stops the database;
         # the database must not die first under requests still in flight
+        # umask 077: the files the database writes are its user's alone (0600 / 0700),
+        # as the signing secret beside them is
         self._process = subprocess.Popen(  # noqa: S603
-            command, stdout=output, stderr=output, process_group=0
+            command, stdout=output, stderr=output, process_group=0, umask=0o077
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

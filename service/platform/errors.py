@@ -16,6 +16,13 @@ class ServiceError(Exception):
         self.extra = extra or {}
 
 
+class MalformedInput(ServiceError):
+    """A request the server cannot read at all (a header of the wrong form)."""
+
+    status_code = 400
+    title = "Bad request"
+
+
 class NotFound(ServiceError):
     status_code = 404
     title = "Not found"

@@ -25,7 +25,7 @@ async def get_profile(caller: Caller, profile_type: ProfileType, profile_id: str
     """One profile: the full view for its owner and admins, the public view for others."""
     profile = await load_profile(kind_of(profile_type), profile_id, projection=DISPLAY_PROJECTION)
     full = await sees_full_view(caller, profile)
-    return ProfileResult(profile_view(profile, full=full), profile.version)
+    return ProfileResult(profile_view(profile, full=full), profile.version, public=not full)
 
 
 async def update_profile(

@@ -11,6 +11,8 @@ class ProfileResult:
     view: dict[str, Any]
     version: int
     created: bool = False
+    public: bool = False
+    """The public view (the caller is not the owner or an admin): its ETag differs."""
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,5 @@ class ContentResult:
 
     value: Any
     version: int
+    public: bool = False
+    """Read through the public view: its ETag differs from the full view's."""

@@ -1,10 +1,17 @@
 """The one place that decides what of a profile others may see.
 
-Owners and admins get the full view. Everyone else gets the public view: no agent
-contact details, no SAG-AFTRA id, no sizing, no birth year.
+Owners and admins get the full view. Everyone else gets the public view, an allow-list:
+the fields the profile documents declare (`documents`), at every depth, minus the
+private ones (no agent contact details, no SAG-AFTRA id, no sizing, no birth year). A
+key carried over from legacy data that no document declares (`representation.agentEmail`,
+`attributes.dateOfBirth`) is kept and shown to the owner, and is private until a
+document declares it.
 """
 
-from typing import Any
+import types
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
 
 from documents.profile_base import ProfileDocument
 
@@ -17,6 +24,8 @@ PRIVATE_NESTED_FIELDS = {
 }
 # fields a profile document keeps for the server's own use
 INTERNAL_FIELDS = frozenset({"_id", "id", "searchTokens", "rankKey", "revision_id"})
+# what every view adds to the document's fields
+VIEW_FIELDS = frozenset({"id", "userId", "profileType"})
 
 
 def profile_view(profile: ProfileDocument, *, full: bool) -> dict[str, Any]:
@@ -29,15 +38,57 @@ def profile_view(profile: ProfileDocument, *, full: bool) -> dict[str, Any]:
         "profileType": profile.profile_type,
         **body,
     }
-    return view if full else public_view(view)
+    return view if full else public_view(view, type(profile))
 
 
-def public_view(view: dict[str, Any]) -> dict[str, Any]:
-    """A full view (a plain dict) without what only the owner and admins see."""
-    for name in PRIVATE_FIELDS:
-        view.pop(name, None)
+def public_view(view: dict[str, Any], document: type[ProfileDocument]) -> dict[str, Any]:
+    """A full view (a plain dict) of a `document` with only what everyone may see."""
+    public = {
+        name: value
+        for name, value in view.items()
+        if name not in PRIVATE_FIELDS and (name in VIEW_FIELDS or name in document.model_fields)
+    }
+    for name, value in list(public.items()):
+        if name in document.model_fields:
+            public[name] = _declared(value, document.model_fields[name].annotation)
     for name, hidden in PRIVATE_NESTED_FIELDS.items():
-        nested = view.get(name)
+        nested = public.get(name)
         if isinstance(nested, dict):
-            view[name] = {key: value for key, value in nested.items() if key not in hidden}
-    return view
+            public[name] = {key: value for key, value in nested.items() if key not in hidden}
+    return public
+
+
+def _declared(value: Any, annotation: Any) -> Any:
+    """`value` with only the keys its model declares, at every depth."""
+    model = _model_in(annotation)
+    if isinstance(value, dict) and model is not None:
+        return {
+            key: _declared(item, model.model_fields[key].annotation)
+            for key, item in value.items()
+            if key in model.model_fields
+        }
+    if isinstance(value, list):
+        item_type = _list_item(annotation)
+        return [_declared(item, item_type) for item in value]
+    return value
+
+
+def _options(annotation: Any) -> tuple[Any, ...]:
+    if get_origin(annotation) in (Union, types.UnionType):
+        return tuple(arg for arg in get_args(annotation) if arg is not type(None))
+    return (annotation,)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    for option in _options(annotation):
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            return option
+    return None
+
+
+def _list_item(annotation: Any) -> Any:
+    for option in _options(annotation):
+        if get_origin(option) is list:
+            args = get_args(option)
+            return args[0] if args else None
+    return None

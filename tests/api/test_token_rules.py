@@ -1,4 +1,5 @@
-"""Bearer tokens: issuer and audience, clock leeway, secret rotation, `alg: none`."""
+"""Bearer tokens: issuer and audience, clock leeway, secret rotation, `alg: none`, typed
+`roles`, the longest lifetime."""
 
 import base64
 import json
@@ -127,6 +128,44 @@ async def test_exp_sub_and_iat_are_required(client_with: Factory) -> None:
             encoded = jwt.encode(claims, TEST_SECRET, algorithm="HS256")
             response = await client.get(PATH, headers={"Authorization": f"Bearer {encoded}"})
             assert response.status_code == 401, missing
+
+
+async def test_roles_are_read_as_a_list_of_strings(client_with: Factory) -> None:
+    """A typed claim is read as its type: `"admin"` or `{"admin": false}` is no list of
+    roles, and such a token is refused, not read as an admin's."""
+    async with client_with() as client:
+        for roles in ("admin", {"admin": False}, [["admin"]], ["admin", 1], 1):
+            response = await client.get("/v1/admin/flags", headers=signed({"roles": roles}))
+            assert response.status_code == 401, roles
+        admin = await client.get("/v1/admin/flags", headers=signed({"roles": ["admin"]}))
+        assert admin.status_code == 200
+        no_roles = await client.get(PATH, headers=signed({}))
+        assert no_roles.status_code == 200
+
+
+async def test_a_token_may_not_live_longer_than_the_limit(client_with: Factory) -> None:
+    now = int(time.time())
+    async with client_with(jwt_max_lifetime_seconds=3600, jwt_leeway_seconds=0) as client:
+        century = signed({"iat": now, "exp": now + 100 * 365 * 86_400})
+        assert (await client.get(PATH, headers=century)).status_code == 401
+        too_long = signed({"iat": now, "exp": now + 3601})
+        assert (await client.get(PATH, headers=too_long)).status_code == 401
+        within = signed({"iat": now, "exp": now + 3600})
+        assert (await client.get(PATH, headers=within)).status_code == 200
+
+
+def test_profiles_token_refuses_a_ttl_over_the_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("PROFILES_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PROFILES_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PROFILES_JWT_SECRET", TEST_SECRET)
+    monkeypatch.setenv("PROFILES_JWT_MAX_LIFETIME_SECONDS", "600")
+    assert main(["token", "--sub", "x", "--ttl", "601"]) == 1
+    assert "PROFILES_JWT_MAX_LIFETIME_SECONDS=600" in capsys.readouterr().err
+    assert main(["token", "--sub", "x", "--ttl", "600"]) == 0
 
 
 async def test_tokens_of_the_test_helpers_still_work(client_with: Factory) -> None:

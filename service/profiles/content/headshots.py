@@ -54,10 +54,10 @@ async def list_headshots(
 ) -> ContentResult:
     """The headshots, primary first."""
     profile = await load_profile(kind_of(profile_type), profile_id)
-    view = profile_view(profile, full=await sees_full_view(caller, profile))
-    return ContentResult(
-        sorted(view["headshots"], key=lambda h: h.get("position", 0)), profile.version
-    )
+    full = await sees_full_view(caller, profile)
+    view = profile_view(profile, full=full)
+    shots = sorted(view["headshots"], key=lambda h: h.get("position", 0))
+    return ContentResult(shots, profile.version, public=not full)
 
 
 async def add_headshot(

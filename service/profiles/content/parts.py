@@ -53,8 +53,9 @@ async def read_part(
     """The part, as the caller may see it."""
     part = part_of(profile_type, name)
     profile = await load_profile(kind_of(profile_type), profile_id)
-    view = profile_view(profile, full=await sees_full_view(caller, profile))
-    return ContentResult(part.of(view), profile.version)
+    full = await sees_full_view(caller, profile)
+    view = profile_view(profile, full=full)
+    return ContentResult(part.of(view), profile.version, public=not full)
 
 
 async def write_part(

@@ -26,6 +26,7 @@ from service.platform.caller import Caller
 from service.platform.db import MongoDocument, Session
 from service.platform.errors import InvalidInput, NotFound
 from service.platform.transactions import run_in_transaction
+from service.profiles.access import sees_full_view
 from service.profiles.kinds import kind_of
 from service.profiles.reads import load_profile, parse_object_id
 from service.profiles.results import ContentResult
@@ -135,6 +136,9 @@ async def list_records(
     token may read them; they hold nothing private)."""
     kind = record_kind(path)
     profile = await load_profile(kind_of(profile_type), profile_id)
+    # an unlisted profile's records: its owner and admins only (one view for all of them:
+    # records hold nothing private, so their ETag is the same for every reader)
+    await sees_full_view(caller, profile)
     cursor = kind.document.get_pymongo_collection().find(
         {"profileId": profile.id}, sort=list(kind.order)
     )

@@ -158,7 +158,7 @@ async def list_items(
     profile = await load_profile(kind_of(profile_type), profile_id)
     full = await sees_full_view(caller, profile)
     view = profile_view(profile, full=full)
-    return ContentResult(view.get(section.field) or [], profile.version)
+    return ContentResult(view.get(section.field) or [], profile.version, public=not full)
 
 
 async def add_item(

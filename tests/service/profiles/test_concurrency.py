@@ -80,9 +80,9 @@ async def test_stale_if_match_is_412_and_changes_nothing(client: Client) -> None
         response = await client.patch(
             path, json={"bio": "x"}, headers={**headers, b"If-Match": header}
         )
-        assert response.status_code == 422, (header, response.text)
+        assert response.status_code == 400, (header, response.text)
         problem = response.json()
-        assert problem["type"] == "urn:profiles:problem:invalid-input"
+        assert problem["type"] == "urn:profiles:problem:malformed-request"
         assert [e["field"] for e in problem["errors"]] == ["If-Match"]
     stale_delete = await client.delete(path, headers={**auth("etag"), "If-Match": etag})
     assert stale_delete.status_code == 412
