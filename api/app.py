@@ -30,6 +30,7 @@ from api.deps import DEPENDENCIES
 from api.errors import problem_details_plugin, validation_problem
 from api.isolation import isolate_request_context
 from api.observability import (
+    DatabaseGauges,
     MetricsController,
     echo_request_id,
     prometheus_config,
@@ -128,6 +129,10 @@ def create_app(
         state=State(
             {
                 "cursor_codec": CursorCodec(secret.encode()),
+                "database_gauges": DatabaseGauges(),
+                "metrics_token": (
+                    settings.metrics_token.get_secret_value() if settings.metrics_token else None
+                ),
                 "expected_migrations": expected_migrations,
             }
         ),

@@ -6,17 +6,23 @@ the request (every line carries it) and echoed on every response, errors include
 
 Metrics: Litestar's Prometheus middleware counts requests and times them by method, route
 template and status (`profiles_requests_total`, `profiles_request_duration_seconds`, ...);
-`/metrics` adds, measured at each scrape, the migrations pending and applied and the
-time the database takes to answer a ping.
+`/metrics` adds the migrations pending and applied and the time the database takes to
+answer a ping, measured at most every `METRICS_REFRESH_SECONDS` however often it is
+scraped (one measurement at a time; a scrape otherwise reads counters only). With
+`PROFILES_METRICS_TOKEN` set, it answers only that bearer token.
 """
 
+import asyncio
+import hmac
+import math
 import time
 from typing import Any, cast
 
 import pymongo
-from litestar import get
+from litestar import Request, get
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
+from litestar.exceptions import NotAuthorizedException
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.response import Response
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -104,16 +110,57 @@ async def measure_database(database: Database, expected: ExpectedMigrations) -> 
     MIGRATIONS_PENDING.set(sum(1 for version in expected.required if version not in applied))
 
 
+METRICS_REFRESH_SECONDS = 5.0
+"""The database gauges are measured at most this often, whatever the scrape rate: a
+scrape otherwise reads counters only."""
+
+
+class DatabaseGauges:
+    """When the database gauges were last measured, and one measurement at a time."""
+
+    def __init__(self, refresh_seconds: float = METRICS_REFRESH_SECONDS) -> None:
+        self.refresh_seconds = refresh_seconds
+        self.measured_at = -math.inf
+        self.lock = asyncio.Lock()
+
+    async def refresh(self, database: Database, expected: ExpectedMigrations) -> None:
+        """Measure the database unless it was measured less than `refresh_seconds` ago;
+        scrapes arriving during a measurement wait for it and then read its gauges."""
+        if time.monotonic() - self.measured_at < self.refresh_seconds:
+            return
+        async with self.lock:
+            if time.monotonic() - self.measured_at < self.refresh_seconds:
+                return
+            await measure_database(database, expected)
+            self.measured_at = time.monotonic()
+
+
+def metrics_token_matches(offered: str | None, token: str | None) -> bool:
+    """Without a configured token anyone inside may scrape; with one, `Authorization:
+    Bearer <token>` (compared in constant time)."""
+    if token is None:
+        return True
+    expected = f"Bearer {token}".encode()
+    return offered is not None and hmac.compare_digest(offered.encode(), expected)
+
+
 class MetricsController(PrometheusController):
-    """`GET /metrics`, no token (like `/health`): scrape it from inside the cluster only."""
+    """`GET /metrics`: counters, and database gauges measured at most every few seconds.
+    No JWT (like `/health`); with `PROFILES_METRICS_TOKEN` set, that bearer token."""
 
     path = "/metrics"
 
     @get(exclude_from_auth=True, include_in_schema=False)
     async def get(
-        self, database: DatabaseDep, expected_migrations: ExpectedMigrationsDep
+        self,
+        request: Request[Any, Any, Any],
+        database: DatabaseDep,
+        expected_migrations: ExpectedMigrationsDep,
     ) -> Response[bytes]:
-        await measure_database(database, expected_migrations)
+        state = request.app.state
+        if not metrics_token_matches(request.headers.get("authorization"), state.metrics_token):
+            raise NotAuthorizedException("send the metrics token: Authorization: Bearer <token>")
+        await state.database_gauges.refresh(database, expected_migrations)
         return Response(
             generate_latest(REGISTRY),
             status_code=200,

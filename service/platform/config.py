@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     """When set, tokens must carry this `aud`, and `profiles token` issues it."""
     jwt_leeway_seconds: float = Field(default=30.0, ge=0)
     """Clock skew tolerated on `exp`, `nbf` and `iat`."""
+    metrics_token: SecretStr | None = None
+    """When set, `/metrics` answers only `Authorization: Bearer <this token>` (401
+    otherwise); unset, it needs no token and is for scraping from inside the cluster."""
     jwt_max_lifetime_seconds: int = Field(default=86_400, gt=0)
     """The longest a token may live: one whose `exp` lies further than this past its `iat`
     (or past now, without `iat`) is refused, and `profiles token --ttl` above it too."""

@@ -1,15 +1,22 @@
 """Operations: `/metrics`, request ids in replies and logs, JSON log lines."""
 
+import asyncio
 import io
 import json
 import logging
 import re
 
 import pytest
+from litestar.testing import AsyncTestClient
+from pydantic import SecretStr
 
+from api.app import create_app
+from api.observability import METRICS_REFRESH_SECONDS
+from service.platform.config import Settings
 from service.platform.db import Database
 from service.platform.logs import JsonFormatter, RequestIdFilter, make_handler
-from tests.helpers import Client, auth, onboard
+from tests.api.deadline_helpers import CommandRecorder
+from tests.helpers import EXPECTED_MIGRATIONS, Client, auth, onboard
 
 
 def _sample(text: str, name: str, **labels: str) -> float | None:
@@ -144,3 +151,41 @@ def test_json_log_lines_are_one_object_each_with_the_request_id() -> None:
     assert first["logger"] == "profiles.jsontest" and first["request_id"] == "json-1"
     assert second["level"] == "ERROR" and "ValueError: boom" in second["exc_info"]
     assert isinstance(JsonFormatter().format(logging.makeLogRecord({"msg": "x"})), str)
+
+
+async def test_scrapes_measure_the_database_at_most_every_few_seconds(
+    recorder: CommandRecorder, settings: Settings, database: Database
+) -> None:
+    """A burst of scrapes reads the database once; after `METRICS_REFRESH_SECONDS` (moved
+    here by setting the last measurement back), the next scrape measures again."""
+
+    def measurements() -> int:
+        return sum(
+            1
+            for _, _, command in recorder.commands
+            if command.get("find") == "migration_state"
+            and command.get("filter") == {"status": "applied"}
+        )
+
+    app = create_app(settings, expected_migrations=EXPECTED_MIGRATIONS)
+    async with AsyncTestClient(app=app) as client:
+        before = measurements()
+        scrapes = await asyncio.gather(*(client.get("/metrics") for _ in range(20)))
+        assert {response.status_code for response in scrapes} == {200}
+        assert measurements() - before == 1
+        app.state.database_gauges.measured_at -= METRICS_REFRESH_SECONDS
+        assert (await client.get("/metrics")).status_code == 200
+        assert measurements() - before == 2
+
+
+async def test_metrics_can_be_kept_behind_a_token(settings: Settings, database: Database) -> None:
+    secret = "a-metrics-token-of-some-length-0123456789"
+    guarded = settings.model_copy(update={"metrics_token": SecretStr(secret)})
+    app = create_app(guarded, expected_migrations=EXPECTED_MIGRATIONS)
+    async with AsyncTestClient(app=app) as client:
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": secret}):
+            refused = await client.get("/metrics", headers=headers)
+            assert refused.status_code == 401, headers
+            assert refused.headers["content-type"].startswith("application/problem+json")
+        allowed = await client.get("/metrics", headers={"Authorization": f"Bearer {secret}"})
+        assert allowed.status_code == 200 and "profiles_requests_total" in allowed.text
