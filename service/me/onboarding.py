@@ -73,7 +73,7 @@ async def complete_onboarding(
             )
         fields = layered_fields({"displayName": user.fullName}, starter, fields)
         try:
-            created = await create_profile_for_user(user.oid, kind, fields)
+            created = await create_profile_for_user(user.oid, kind, fields, first_only=True)
             return ProfileResult(profile_view(created, full=True), created.version, created=True)
         except Conflict:
             existing = await find_profile_of_user(kind, user.oid)

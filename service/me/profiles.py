@@ -121,12 +121,15 @@ async def _write_or_conflict(
 
 
 async def create_profile_for_user(
-    user_id: ObjectId, kind: ProfileKind, fields: dict[str, Any]
+    user_id: ObjectId, kind: ProfileKind, fields: dict[str, Any], *, first_only: bool = False
 ) -> ProfileDocument:
     """Insert the user's profile of `kind`; the first one becomes primary and active.
 
-    Refuses (409) a second profile of the same type. The user's references and
-    `onboardingComplete` are set in the same transaction.
+    Refuses (409) a second profile of the same type, and with `first_only` (onboarding)
+    any profile when the user already has one of the other type. Refuses (409) when the
+    user no longer exists: no profile outlives its erased account. The user's references
+    and `onboardingComplete` are set in the same transaction, so two creations for one
+    user conflict, and the one retried sees what the other made.
     """
 
     async def work(session: Session) -> ProfileDocument:
@@ -134,11 +137,20 @@ async def create_profile_for_user(
         if await find_profile_of_user(kind, user_id, session) is not None:
             raise Conflict(f"you already have a {kind.name} profile; a person has one of each type")
         first = await find_profile_of_user(kind.other, user_id, session) is None
+        if first_only and not first:
+            raise Conflict(
+                f"you are already onboarded with a {kind.other.name} profile;"
+                f" add a {kind.name} profile with POST /v1/me/profiles"
+            )
         raw = await new_profile_document(kind, user_id, fields, is_active=first, is_primary=first)
         sets: dict[str, Any] = {kind.user_ref_field: raw["_id"], "updatedAt": utc_now()}
         if first:
             sets.update(activeProfileType=kind.name, onboardingComplete=True)
-        await users.update_one({"_id": user_id}, {"$set": sets}, session=session)
+        found = await users.update_one({"_id": user_id}, {"$set": sets}, session=session)
+        if found.matched_count == 0:
+            raise ConcurrentChange(
+                "your account was erased while the profile was being created; onboard again"
+            )
         await kind.document.get_pymongo_collection().insert_one(raw, session=session)
         await mirror_to_legacy(kind.name, raw, session)
         created: ProfileDocument = kind.document.model_validate(raw)
