@@ -5,12 +5,16 @@ loop or GIL. Used by `make run` (data kept in `PROFILES_DATA_DIR`) and by the te
 (`:memory:`).
 """
 
+import ctypes
+import ctypes.util
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -29,6 +33,26 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _dies_with(parent: int) -> Callable[[], None] | None:
+    """What the database's process runs before it starts (Linux): a SIGTERM when its
+    parent dies, however it dies (`kill -9` included), so the database cannot outlive
+    the service and keep the data directory from the next one. Elsewhere: nothing."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc_name = ctypes.util.find_library("c") or "libc.so.6"
+
+    def arm() -> None:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+    return arm
 
 
 PRIVATE_FILE = 0o600
@@ -113,7 +137,12 @@ class EmbeddedDatabase:
         # umask 077: the files the database writes are its user's alone (0600 / 0700),
         # as the signing secret beside them is
         self._process = subprocess.Popen(  # noqa: S603
-            command, stdout=output, stderr=output, process_group=0, umask=0o077
+            command,
+            stdout=output,
+            stderr=output,
+            process_group=0,
+            umask=0o077,
+            preexec_fn=_dies_with(os.getpid()),
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
