@@ -2,9 +2,14 @@
 the server selection timeout, no request hangs, and the same app recovers by itself."""
 
 import asyncio
+import contextlib
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import httpx
 from litestar.testing import AsyncTestClient
 from pydantic import SecretStr
 
@@ -74,4 +79,94 @@ async def test_ready_follows_a_database_that_stops_and_restarts(tmp_path: Path) 
             assert me_after.status_code == 200  # what was acknowledged before is still there
             assert me_after.json()["activeProfile"]["id"] == onboarded.json()["id"]
     finally:
+        server.stop()
+
+
+async def test_every_route_answers_by_its_deadline_while_the_database_is_down(
+    tmp_path: Path,
+) -> None:
+    """Every operation of the document, sent at once with real ids to a running `profiles
+    serve` while its database is stopped: each answers within the request deadline plus a
+    margin, and a 5xx is a 503 with `Retry-After` (a request refused before it needs the
+    database answers 4xx)."""
+    storage, port = tmp_path / "db", free_port()
+    server = EmbeddedDatabase(storage, port=port, log_path=tmp_path / "db.log").start()
+    service: subprocess.Popen[bytes] | None = None
+    log = (tmp_path / "serve.log").open("w")
+    try:
+        migrator = create_client(server.url, 5000)
+        await Runner(migrator["profiles"]).up(RunOptions(say=lambda line: None))
+        await migrator.close()
+        api_port = free_port()
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("PROFILES_")},
+            "PROFILES_MONGODB_URL": server.url,
+            "PROFILES_DATA_DIR": str(tmp_path / "data"),
+            "PROFILES_JWT_SECRET": TEST_SECRET,
+            "PROFILES_PORT": str(api_port),
+            "PROFILES_SERVER_SELECTION_TIMEOUT_MS": str(SELECTION_MS),
+            "PROFILES_REQUEST_TIMEOUT_MS": str(SELECTION_MS),
+            "PROFILES_RATE_LIMIT_PER_SECOND": "0",
+            "PROFILES_RATE_LIMIT_SEARCH_PER_SECOND": "0",
+        }
+        # starting it waits for nothing: the loop checks readiness below
+        service = subprocess.Popen(  # noqa: S603, ASYNC220 (our own command)
+            [str(Path(sys.executable).parent / "profiles"), "serve"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{api_port}"
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            ready_by = time.monotonic() + 60
+            while True:
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get("/health/ready")).status_code == 200:
+                        break
+                assert service.poll() is None, (tmp_path / "serve.log").read_text()
+                assert time.monotonic() < ready_by, "the service did not become ready"
+                await asyncio.sleep(0.2)
+            created = await client.post(
+                "/v1/me/onboarding", json={"profileType": "dancer"}, headers=auth("down")
+            )
+            assert created.status_code == 201, created.text
+            ids = {
+                "profile_id": created.json()["id"],
+                "item_id": "0" * 24,
+                "record_id": "0" * 24,
+                "storage_id": "shot",
+                "profile_type": "dancer",
+                "name": "starter",
+            }
+            document = (await client.get("/schema/openapi.json")).json()
+            requests = [
+                (method.upper(), path.format(**ids))
+                for path, item in document["paths"].items()
+                for method in item
+            ]
+            await asyncio.to_thread(server.stop)
+
+            async def timed(method: str, path: str) -> tuple[str, str, int, float, str]:
+                started = time.monotonic()
+                response = await client.request(
+                    method,
+                    path,
+                    json={} if method in ("POST", "PUT", "PATCH") else None,
+                    headers=auth("down", admin=True),
+                )
+                elapsed = time.monotonic() - started
+                retry_after = response.headers.get("retry-after", "")
+                return method, path, response.status_code, elapsed, retry_after
+
+            answers = await asyncio.gather(*(timed(method, path) for method, path in requests))
+        slow = [answer for answer in answers if answer[3] >= BOUND_S]
+        assert not slow, slow
+        failed = [a for a in answers if a[2] >= 500 and (a[2] != 503 or not a[4].isdigit())]
+        assert not failed, failed
+        assert sum(1 for answer in answers if answer[2] == 503) >= len(answers) // 2
+    finally:
+        if service is not None:
+            service.terminate()
+            service.wait(timeout=30)
+        log.close()
         server.stop()
