@@ -1,7 +1,7 @@
 """The Litestar application factory."""
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
@@ -54,9 +54,11 @@ def create_app(
     *,
     expected_migrations: ExpectedMigrations,
     database_url: str | None = None,
+    liveness: Callable[[], bool] = lambda: True,
 ) -> Litestar:
     """The API, connected on startup to `database_url` (default: the configured URL);
-    ready once the database has every migration of `expected_migrations.required`."""
+    ready once the database has every migration of `expected_migrations.required`; live
+    while `liveness` says so (an embedded database that died and could not come back)."""
     url = database_url or settings.mongodb_url
     if not url:
         raise ValueError("a database URL is needed: set PROFILES_MONGODB_URL or start one")
@@ -130,6 +132,7 @@ def create_app(
             {
                 "cursor_codec": CursorCodec(secret.encode()),
                 "database_gauges": DatabaseGauges(),
+                "liveness": liveness,
                 "metrics_token": (
                     settings.metrics_token.get_secret_value() if settings.metrics_token else None
                 ),

@@ -1,10 +1,12 @@
 """Liveness and readiness probes (no auth)."""
 
 from litestar import Controller, get
+from litestar.datastructures import State
 
 from api.deps import DatabaseDep, ExpectedMigrationsDep
 from api.errors import problem_responses
 from api.schemas.responses import Health
+from service.platform.errors import Unavailable
 from service.platform.readiness import check_ready
 
 NO_TOKEN: list[dict[str, list[str]]] = [{}]
@@ -19,10 +21,16 @@ class HealthController(Controller):
         "/live",
         operation_id="getLiveness",
         summary="The process is up",
+        description="503 when the embedded database died and could not be restarted",
         exclude_from_auth=True,
         security=NO_TOKEN,
+        responses=problem_responses(public=True),
     )
-    async def live(self) -> Health:
+    async def live(self, state: State) -> Health:
+        if not state.liveness():
+            raise Unavailable(
+                "the embedded database died and could not be restarted: restart the service"
+            )
         return Health(status="ok")
 
     @get(

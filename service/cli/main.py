@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 
@@ -59,15 +59,28 @@ def _parser() -> argparse.ArgumentParser:
 @contextmanager
 def database_url(settings: Settings, port: int = 0) -> Iterator[str]:
     """The configured database URL, or an embedded database started for the block."""
+    with served_database(settings, port, supervised=False) as (url, _):
+        yield url
+
+
+@contextmanager
+def served_database(
+    settings: Settings, port: int = 0, *, supervised: bool = True
+) -> Iterator[tuple[str, Callable[[], bool]]]:
+    """The database URL and whether it is alive: the configured one (always alive as
+    far as this process can tell), or an embedded database started for the block and,
+    when `supervised`, restarted whenever it dies."""
     if settings.mongodb_url:
-        yield settings.mongodb_url
+        yield settings.mongodb_url, lambda: True
         return
     storage = settings.data_dir / "db"
     log = settings.data_dir / "db.log"
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with EmbeddedDatabase(storage, port=port or settings.embedded_db_port, log_path=log) as db:
         logger.info("embedded database at %s (data in %s)", db.url, storage)
-        yield db.url
+        if supervised:
+            db.supervise(settings.embedded_restart_max_backoff_seconds)
+        yield db.url, db.alive
 
 
 def check_database(url: str, timeout_ms: int) -> None:
@@ -100,11 +113,13 @@ def serve(settings: Settings) -> None:
     # it found: SIGINT then raises KeyboardInterrupt, and SIGTERM (default: die on the
     # spot) must too unwind, so that leaving the `with` stops the embedded database
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    with database_url(settings) as url:
+    with served_database(settings) as (url, alive):
         check_database(url, settings.server_selection_timeout_ms)
         if settings.uses_embedded_database:
             apply_pending_migrations(settings, url)
-        app = create_app(settings, expected_migrations=expected_migrations(), database_url=url)
+        app = create_app(
+            settings, expected_migrations=expected_migrations(), database_url=url, liveness=alive
+        )
         uvicorn.run(
             app,
             host=settings.host,

@@ -7,12 +7,14 @@ loop or GIL. Used by `make run` (data kept in `PROFILES_DATA_DIR`) and by the te
 
 import ctypes
 import ctypes.util
+import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +36,11 @@ def free_port() -> int:
         port: int = sock.getsockname()[1]
         return port
 
+
+FAILURES_BEFORE_DEAD = 3
+"""Restarts in a row that may fail before the service reports itself not alive."""
+
+logger = logging.getLogger("profiles")
 
 PR_SET_PDEATHSIG = 1
 
@@ -104,6 +111,8 @@ class EmbeddedDatabase:
         self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._stopping = threading.Event()
+        self._failures = 0
 
     @property
     def url(self) -> str:
@@ -129,6 +138,8 @@ class EmbeddedDatabase:
             command.append("--enable-test-commands")
         if self.standalone:
             command.append("--standalone")  # no replica set: no transactions
+        if self._log is not None:  # a restart: the previous run's handle
+            self._log.close()
         self._log = _private_log(self.log_path) if self.log_path else None
         output = self._log if self._log is not None else subprocess.DEVNULL
         # a process group of its own: a Ctrl-C (SIGINT to the terminal's foreground group)
@@ -171,8 +182,51 @@ class EmbeddedDatabase:
         finally:
             client.close()
 
+    def supervise(self, max_backoff_seconds: float = 30.0) -> None:
+        """Restart the server whenever it dies (with a backoff from 0.5 s to
+        `max_backoff_seconds`), from a daemon thread, until `stop`. After
+        `FAILURES_BEFORE_DEAD` restarts in a row have failed, `alive` is False (the
+        service's liveness probe fails, so an orchestrator restarts it); it is True again
+        once a restart succeeds."""
+        self._stopping.clear()
+        thread = threading.Thread(
+            target=self._watch, args=(max_backoff_seconds,), name="embedded-db", daemon=True
+        )
+        thread.start()
+
+    def alive(self) -> bool:
+        """False once the server is dead and could not be restarted."""
+        return self._failures < FAILURES_BEFORE_DEAD
+
+    def _watch(self, max_backoff_seconds: float) -> None:
+        backoff = 0.5
+        while not self._stopping.wait(0.2):
+            process = self._process
+            if process is None or process.poll() is None:
+                continue
+            logger.warning(
+                "the embedded database exited (code %s); restarting it", process.returncode
+            )
+            while not self._stopping.is_set():
+                try:
+                    self.start()
+                except EmbeddedDatabaseError as error:
+                    self._failures += 1
+                    logger.error("restarting the embedded database failed: %s", error)
+                    if self._stopping.wait(backoff):
+                        return
+                    backoff = min(backoff * 2, max_backoff_seconds)
+                    continue
+                if self._stopping.is_set():  # stopped while it restarted
+                    self.stop()
+                    return
+                logger.warning("the embedded database is back at %s", self.url)
+                self._failures, backoff = 0, 0.5
+                break
+
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after a grace period)."""
+        self._stopping.set()
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.terminate()
