@@ -153,30 +153,17 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
     )
 
 
-_DESCRIPTIONS = {
-    400: "Malformed request: a body that is not JSON, not UTF-8, nested too deeply, or with"
-    " a number out of range",
-    401: "Missing, expired or invalid bearer token",
-    403: "Authenticated, but not the owner or an admin",
-    404: "No such resource (unknown or malformed id, or no account yet)",
-    409: "Conflicts with the current state (e.g. a second profile of the same type)",
-    412: "If-Match names a version that is no longer current",
-    413: "Request body too large",
-    422: "Invalid input: unknown or server-owned fields, limits, malformed cursor",
-    503: "The database did not answer in time; retry after `Retry-After` seconds",
-}
-
-
-def problem_responses(*codes: int, public: bool = False) -> dict[int, ResponseSpec]:
-    """OpenAPI response entries for these error statuses, all problem details; with
-    those of every authenticated call (400, 401, 503) unless `public` (then 503 only)."""
-    common = (503,) if public else (400, 401, 503)
+def problem_responses(*codes: int) -> dict[int, ResponseSpec]:
+    """OpenAPI response entries for the error statuses particular to an operation (403,
+    404, 409, 412, ...). Those every operation of its kind can answer (401, 400, 422,
+    429, 503) are added by rule, and each status's description and headers written, by
+    `api.openapi`."""
     return {
         code: ResponseSpec(
             data_container=Problem,
-            description=_DESCRIPTIONS[code],
+            description=problems.for_status(code).meaning,
             media_type="application/problem+json",
             generate_examples=False,
         )
-        for code in (*common, *codes)
+        for code in codes
     }

@@ -4,7 +4,6 @@ from litestar import Controller, get
 from litestar.datastructures import State
 
 from api.deps import DatabaseDep, ExpectedMigrationsDep
-from api.errors import problem_responses
 from api.schemas.responses import Health
 from service.platform.errors import Unavailable
 from service.platform.readiness import check_ready
@@ -24,7 +23,6 @@ class HealthController(Controller):
         description="503 when the embedded database died and could not be restarted",
         exclude_from_auth=True,
         security=NO_TOKEN,
-        responses=problem_responses(public=True),
     )
     async def live(self, state: State) -> Health:
         if not state.liveness():
@@ -39,7 +37,6 @@ class HealthController(Controller):
         summary="The database answers and no migration is pending",
         exclude_from_auth=True,
         security=NO_TOKEN,
-        responses=problem_responses(public=True),
     )
     async def ready(
         self, database: DatabaseDep, expected_migrations: ExpectedMigrationsDep

@@ -42,9 +42,9 @@ IF_MATCH_SCHEMA = {"type": "string", "pattern": IF_MATCH_PATTERN}
 
 def universal_statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
     """Statuses any operation of this shape can answer, whatever its handler does."""
-    statuses = []
+    statuses = [503]  # the database, the request's deadline, or (live) a dead database
     if operation.get("security") != [{}]:
-        statuses.append(401)
+        statuses += [400, 401]
     if method == "get" and path.startswith("/v1/"):
         statuses.append(429)  # the per-caller rate limit of reads
     if "requestBody" in operation:
@@ -56,8 +56,6 @@ def universal_statuses(path: str, method: str, operation: dict[str, Any]) -> lis
         statuses.append(400)  # a header of the wrong form (`If-Match`)
     if any(p["in"] == "path" for p in parameters):
         statuses.append(404)
-    if path != "/health/live":
-        statuses.append(503)  # the database, or the request's deadline
     return statuses
 
 

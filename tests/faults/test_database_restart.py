@@ -2,10 +2,7 @@
 the server selection timeout, no request hangs, and the same app recovers by itself."""
 
 import asyncio
-import contextlib
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from service.platform.config import Settings
 from service.platform.db import create_client
 from service.platform.embedded import EmbeddedDatabase, free_port
 from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, auth
+from tests.serving import start_serve, stop
 
 SELECTION_MS = 1000
 BOUND_S = SELECTION_MS / 1000 + 1.0
@@ -92,40 +90,23 @@ async def test_every_route_answers_by_its_deadline_while_the_database_is_down(
     storage, port = tmp_path / "db", free_port()
     server = EmbeddedDatabase(storage, port=port, log_path=tmp_path / "db.log").start()
     service: subprocess.Popen[bytes] | None = None
-    log = (tmp_path / "serve.log").open("w")
     try:
         migrator = create_client(server.url, 5000)
         await Runner(migrator["profiles"]).up(RunOptions(say=lambda line: None))
         await migrator.close()
-        api_port = free_port()
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PROFILES_")},
-            "PROFILES_MONGODB_URL": server.url,
-            "PROFILES_DATA_DIR": str(tmp_path / "data"),
-            "PROFILES_JWT_SECRET": TEST_SECRET,
-            "PROFILES_PORT": str(api_port),
-            "PROFILES_SERVER_SELECTION_TIMEOUT_MS": str(SELECTION_MS),
-            "PROFILES_REQUEST_TIMEOUT_MS": str(SELECTION_MS),
-            "PROFILES_RATE_LIMIT_PER_SECOND": "0",
-            "PROFILES_RATE_LIMIT_SEARCH_PER_SECOND": "0",
-        }
-        # starting it waits for nothing: the loop checks readiness below
-        service = subprocess.Popen(  # noqa: S603, ASYNC220 (our own command)
-            [str(Path(sys.executable).parent / "profiles"), "serve"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        service, base = await asyncio.to_thread(
+            start_serve,
+            tmp_path,
+            {
+                "PROFILES_MONGODB_URL": server.url,
+                "PROFILES_SERVER_SELECTION_TIMEOUT_MS": str(SELECTION_MS),
+                "PROFILES_REQUEST_TIMEOUT_MS": str(SELECTION_MS),
+                "PROFILES_RATE_LIMIT_PER_SECOND": "0",
+                "PROFILES_RATE_LIMIT_SEARCH_PER_SECOND": "0",
+            },
+            ready_within=60,
         )
-        base = f"http://127.0.0.1:{api_port}"
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            ready_by = time.monotonic() + 60
-            while True:
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get("/health/ready")).status_code == 200:
-                        break
-                assert service.poll() is None, (tmp_path / "serve.log").read_text()
-                assert time.monotonic() < ready_by, "the service did not become ready"
-                await asyncio.sleep(0.2)
             created = await client.post(
                 "/v1/me/onboarding", json={"profileType": "dancer"}, headers=auth("down")
             )
@@ -166,7 +147,5 @@ async def test_every_route_answers_by_its_deadline_while_the_database_is_down(
         assert sum(1 for answer in answers if answer[2] == 503) >= len(answers) // 2
     finally:
         if service is not None:
-            service.terminate()
-            service.wait(timeout=30)
-        log.close()
+            stop(service)
         server.stop()

@@ -6,10 +6,8 @@ Zero failures; the cases it overrules are listed, with their reasons, in
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,57 +16,33 @@ import pytest
 
 from service.platform.config import Settings
 from service.platform.db import Database
-from tests.helpers import TEST_SECRET, token
+from tests.helpers import token
+from tests.serving import start_serve, stop
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 BIN = Path(sys.executable).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def served(settings: Settings, database: Database, tmp_path: Path) -> Iterator[str]:
     """`profiles serve` on this test's (migrated) database; its base URL."""
     assert settings.mongodb_url
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PROFILES_MONGODB_URL": settings.mongodb_url,
-        "PROFILES_DB_NAME": settings.db_name,
-        "PROFILES_DATA_DIR": str(tmp_path / "data"),
-        "PROFILES_JWT_SECRET": TEST_SECRET,
-        "PROFILES_PORT": str(port),
-        # the fuzzer sends thousands of requests as one caller
-        "PROFILES_RATE_LIMIT_PER_SECOND": "0",
-        "PROFILES_RATE_LIMIT_SEARCH_PER_SECOND": "0",
-    }
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(  # noqa: S603 (our own command)
-        [str(BIN / "profiles"), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+    service, base = start_serve(
+        tmp_path,
+        {
+            "PROFILES_MONGODB_URL": settings.mongodb_url,
+            "PROFILES_DB_NAME": settings.db_name,
+            # the fuzzer sends thousands of requests as one caller
+            "PROFILES_RATE_LIMIT_PER_SECOND": "0",
+            "PROFILES_RATE_LIMIT_SEARCH_PER_SECOND": "0",
+        },
+        ready_within=60,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, "the server did not become ready"
-            time.sleep(0.2)
-        yield url
+        yield base
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        stop(service)
 
 
 def _schemathesis(served: str, caller: str, where: Path, *phases: str) -> None:

@@ -11,24 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from service.platform.embedded import free_port
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found.extend(int(c) for c in (task / "children").read_text().split())
-        except OSError:
-            continue
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in status
+from tests.serving import children, gone
 
 
 def test_sigterm_drains_then_stops_the_embedded_database(tmp_path: Path) -> None:
@@ -56,11 +39,11 @@ def test_sigterm_drains_then_stops_the_embedded_database(tmp_path: Path) -> None
             except OSError:
                 time.sleep(0.2)
         assert ready
-        database = _children(process.pid)
+        database = children(process.pid)
         assert len(database) == 1
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 128 + signal.SIGTERM
-        assert not _alive(database[0])
+        assert gone(database[0])
         lines = (tmp_path / "serve.log").read_text().splitlines()
         assert any('"message": "stopping on signal 15"' in line for line in lines)
         assert any("Finished server process" in line for line in lines)
