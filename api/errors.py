@@ -39,9 +39,10 @@ def _problem(
     status: int | None = None,
 ) -> ProblemDetailsException:
     """Problem details of this `kind` (at its status unless `status` says otherwise); a
-    503 always says when to retry (`Retry-After`)."""
+    503 and a concurrent change always say when to retry (`Retry-After`)."""
     status = status or kind.status
-    if status == 503 and not any(name.lower() == "retry-after" for name in headers or {}):
+    retry = status == 503 or kind is problems.CONCURRENT_CHANGE
+    if retry and not any(name.lower() == "retry-after" for name in headers or {}):
         headers = {**(headers or {}), "Retry-After": str(RETRY_AFTER_SECONDS)}
     return ProblemDetailsException(
         status_code=status,

@@ -19,6 +19,11 @@ RETRY_AFTER = {
     "required": True,
     "schema": {"type": "string", "pattern": "^[0-9]+$"},
 }
+OPTIONAL_RETRY_AFTER = {
+    **RETRY_AFTER,
+    "description": "With `concurrent-change`: seconds to wait before reading again and retrying",
+    "required": False,
+}
 ETAG = {
     "description": "The profile's version: send it back in `If-Match` to change the profile"
     " only if nobody changed it since. The public view's ends in `-public` (another"
@@ -85,6 +90,8 @@ def _problem_response(status: int) -> dict[str, Any]:
     }
     if status in (429, 503):
         headers["Retry-After"] = _ref("RetryAfter")
+    if status == problems.CONCURRENT_CHANGE.status:
+        headers["Retry-After"] = _ref("OptionalRetryAfter")
     return {
         "description": description or "A problem",
         "headers": headers,
@@ -108,6 +115,7 @@ HEADERS = {
     "Vary": VARY,
     "RequestId": REQUEST_ID,
     "RetryAfter": RETRY_AFTER,
+    "OptionalRetryAfter": OPTIONAL_RETRY_AFTER,
     "Location": LOCATION,
     "ETag": ETAG,
     "OptionalETag": OPTIONAL_ETAG,

@@ -7,9 +7,11 @@ the times asserted are bounds the failpoints force, not measured speeds.
 """
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from bson import ObjectId
@@ -45,6 +47,8 @@ from tests.api.deadline_helpers import (
     app_failpoint,
     app_settings,
 )
+from tests.api.test_authorization import CONTENT_BODIES, Operation, body_for, operations
+from tests.api.test_authorization_matrix import ADMIN_ONLY
 from tests.helpers import EXPECTED_MIGRATIONS, auth
 
 SHORT_MS = 300
@@ -238,3 +242,130 @@ async def test_a_transaction_cut_by_the_deadline_holds_nothing_after_it(
     await asyncio.sleep(BLOCK_MS / 1000)  # the held commit has run by now, if it could
     stored = await raw_client[settings.db_name].dancers.find_one({"_id": ObjectId(dancer_id)})
     assert stored is not None and stored.get("bio") == "the next write"
+
+
+STORM_DEADLINE_MS = 300
+STORM_MARGIN_S = 1.0
+"""The storm's deadline, and the margin allowed past it. PyMongo's `with_transaction`
+sleeps a random backoff of up to 0.5 s between attempts and does not cut the last one
+short at the deadline, so an answer may come that much after it."""
+WRITE_COMMANDS = ["insert", "update", "delete", "findAndModify"]
+STORM_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("PATCH", "/v1/admin/flags"): {"dualWrite": True},
+    ("PUT", "/v1/admin/profile-templates/{profile_type}/{name}"): {"fields": {"bio": "storm"}},
+    ("POST", "/v1/dancers/{profile_id}/headshots"): {
+        "storageId": "storm",
+        "url": "https://img.example.test/storm.jpg",
+    },
+    ("POST", "/v1/choreographers/{profile_id}/headshots"): {
+        "storageId": "storm",
+        "url": "https://img.example.test/storm.jpg",
+    },
+    ("PUT", "/v1/dancers/{profile_id}/headshots/order"): {"storageIds": ["s"]},
+    ("PUT", "/v1/choreographers/{profile_id}/headshots/order"): {"storageIds": ["s"]},
+}
+NO_WRITE_NEEDED = {"POST /v1/me/onboarding": 200, "POST /v1/me/profiles": 409}
+"""Writes answered without writing: the caller has onboarded and holds both profiles."""
+ITEM_ID = re.compile(r"/(?P<part>[a-z-]+)/\{(item_id|record_id|storage_id)(:str)?\}")
+
+
+async def _existing_parts(
+    client: AsyncTestClient[Litestar], ids: dict[str, str]
+) -> dict[tuple[str, str], str]:
+    """One item of every list of both profiles (and a template), so that the storm's
+    writes of an item find it: `(kind, part)` -> the item's id."""
+    made: dict[tuple[str, str], str] = {}
+    for kind, profile_id in ids.items():
+        for (method, suffix), body in CONTENT_BODIES.items():
+            if method != "POST":
+                continue
+            response = await client.post(
+                f"/v1/{kind}s/{profile_id}{suffix}", json=body, headers=auth(SUB)
+            )
+            if response.status_code == 404:
+                continue  # a list the other kind has
+            assert response.status_code == 201, (kind, suffix, response.text)
+            created = response.json()
+            item = created["items"][0]["storageId"] if "items" in created else created["id"]
+            made[(kind, suffix[1:])] = str(item)
+    template = await client.put(
+        "/v1/admin/profile-templates/dancer/starter",
+        json={"fields": {"bio": "before"}},
+        headers=auth(f"{SUB}-admin", admin=True),
+    )
+    assert template.status_code == 201, template.text
+    return made
+
+
+def _storm_url(path: str, ids: dict[str, str], parts: dict[tuple[str, str], str]) -> str:
+    kind = "dancer" if path.startswith("/v1/dancers") else "choreographer"
+    found = ITEM_ID.search(path)
+    if found:
+        path = path.replace(found.group(0), f"/{found['part']}/{parts[(kind, found['part'])]}")
+    return path.format(profile_id=ids[kind], profile_type="dancer", name="starter")
+
+
+async def test_every_operation_under_a_write_conflict_storm_answers_by_its_deadline(
+    settings: Settings,
+    raw_client: AsyncMongoClient[MongoDocument],
+    recorder: CommandRecorder,
+    dancer_id: str,
+) -> None:
+    """Every write command of the app fails with a transient `WriteConflict` for as long
+    as the storm lasts. Every operation of the route table, sent with a valid body about
+    things that exist, by someone allowed to send it, answers within its deadline plus a
+    second: a write with a 503 or a 409 `concurrent-change`, both with `Retry-After`
+    (never a 500), a read as usual. Nothing a write of the storm sent is stored."""
+    settings = settings.model_copy(
+        update={"rate_limit_per_second": 0, "rate_limit_search_per_second": 0}
+    )
+    async with app_client(settings, STORM_DEADLINE_MS) as client:
+        added = await client.post(
+            "/v1/me/profiles", json={"profileType": "choreographer"}, headers=auth(SUB)
+        )
+        assert added.status_code == 201, added.text
+        ids = {"dancer": dancer_id, "choreographer": added.json()["id"]}
+        parts = await _existing_parts(client, ids)
+        every = operations(client.app, writes=True) + operations(client.app, writes=False)
+        every = [Operation(op.method, op.path.replace(":str", "")) for op in every]
+        admin = auth(f"{SUB}-admin", admin=True)
+        reads = [_storm_url(op.path, ids, parts) for op in every if op.method == "GET"]
+        before = [(await client.get(url, headers=admin)).json() for url in reads]
+        answers: list[tuple[str, int, float, str, str]] = []
+        async with app_failpoint(
+            raw_client,
+            "alwaysOn",
+            failCommands=WRITE_COMMANDS,
+            errorCode=112,
+            errorLabels=["TransientTransactionError"],
+        ):
+            for operation in every:  # one at a time: the test client blocks its loop anyway
+                key = (operation.method, operation.path)
+                started = time.monotonic()
+                response = await client.request(
+                    operation.method,
+                    _storm_url(operation.path, ids, parts),
+                    json=STORM_BODIES.get(key, body_for(operation)),
+                    headers=admin if ADMIN_ONLY.search(operation.path) else auth(SUB),
+                )
+                elapsed = time.monotonic() - started
+                problem = response.json().get("type", "") if response.status_code >= 400 else ""
+                retry_after = response.headers.get("retry-after", "")
+                answers.append((" ".join(key), response.status_code, elapsed, retry_after, problem))
+        after = [(await client.get(url, headers=admin)).json() for url in reads]
+
+    assert len(answers) > 80
+    slow = [a for a in answers if a[2] >= STORM_DEADLINE_MS / 1000 + STORM_MARGIN_S]
+    assert not slow, slow
+    failed = [a for a in answers if a[1] >= 500 and (a[1] != 503 or not a[3].isdigit())]
+    assert not failed, failed
+    writes = [a for a in answers if not a[0].startswith("GET") and a[0] not in NO_WRITE_NEEDED]
+    refused = [
+        a
+        for a in writes
+        if a[3].isdigit() and (a[1] == 503 or (a[1] == 409 and a[4].endswith("concurrent-change")))
+    ]
+    assert refused == writes, [a for a in writes if a not in refused]
+    assert all(a[1] == NO_WRITE_NEEDED[a[0]] for a in answers if a[0] in NO_WRITE_NEEDED)
+    assert [a[1] for a in answers if a[0].startswith("GET")] == [200] * len(reads)
+    assert after == before  # no write of the storm was stored
