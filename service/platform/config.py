@@ -44,10 +44,10 @@ class Settings(BaseSettings):
     per read, for a server that sorts every match in memory), `auto`: `windowed` on the
     embedded server, `in-order` elsewhere."""
     embedded_db_port: int = 0
+    """Port of the embedded database; 0 picks a free one."""
     embedded_restart_max_backoff_seconds: float = Field(default=30.0, gt=0)
     """The embedded database is restarted whenever it dies, after 0.5 s, then twice as
     long each time, up to this; after 3 failed restarts in a row `/health/live` fails."""
-    """Port of the embedded database; 0 picks a free one."""
     log_format: Literal["text", "json"] = "text"
     """`json`: one JSON object per log line (time, level, logger, message, request_id)."""
     graceful_timeout_seconds: int = 20

@@ -24,6 +24,12 @@ from typing import IO
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
+from service.platform.data_directory import (
+    DataDirectoryInUse,
+    DataDirectoryOwner,
+    end_stale_databases,
+)
+
 
 class EmbeddedDatabaseError(RuntimeError):
     """The embedded database could not be started."""
@@ -104,7 +110,8 @@ class EmbeddedDatabase:
         standalone: bool = False,
         log_path: Path | None = None,
     ) -> None:
-        self.storage_path = str(storage_path)
+        memory = str(storage_path) == ":memory:"
+        self.storage_path = str(storage_path) if memory else str(Path(storage_path).absolute())
         self.port = port or free_port()
         self.test_commands = test_commands
         self.standalone = standalone
@@ -113,6 +120,7 @@ class EmbeddedDatabase:
         self._log: IO[bytes] | None = None
         self._stopping = threading.Event()
         self._failures = 0
+        self._owner: DataDirectoryOwner | None = None
 
     @property
     def url(self) -> str:
@@ -120,8 +128,11 @@ class EmbeddedDatabase:
         return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
 
     def start(self, timeout: float = 60.0) -> "EmbeddedDatabase":
-        """Start the server and return once it answers `ping`."""
+        """Start the server and return once it answers `ping`. A data directory is
+        owned first (`EmbeddedDatabaseError` while another live process owns it), and a
+        database its dead owner left serving it is ended (`data_directory`)."""
         if self.storage_path != ":memory:":
+            self._own(Path(self.storage_path))
             _private_directory(Path(self.storage_path))
         command = [
             _server_executable(),
@@ -160,15 +171,31 @@ class EmbeddedDatabase:
             if self._process.poll() is not None:
                 raise EmbeddedDatabaseError(
                     f"the embedded database exited with code {self._process.returncode}"
-                    f" (storage {self.storage_path}, port {self.port}); is another"
-                    " `profiles serve` or `profiles db` using this PROFILES_DATA_DIR?"
-                    " Point PROFILES_MONGODB_URL at it instead"
+                    f" (storage {self.storage_path}, port {self.port}: is the port in use?);"
+                    f" its log: {self.log_path or 'none kept'}"
                 )
             if self._answers():
+                owner = self._owner
+                if owner is not None:
+                    owner.record(self.url)
                 return self
             time.sleep(0.1)
-        self.stop()
+        self._end_process()  # the caller decides whether to try again (`supervise`) or stop
         raise EmbeddedDatabaseError(f"the embedded database did not answer within {timeout:.0f}s")
+
+    def _own(self, storage: Path) -> None:
+        if self._owner is not None:
+            return  # a restart: owned since the first start
+        try:
+            self._owner = DataDirectoryOwner.take(storage)
+            ended = end_stale_databases(storage)
+        except DataDirectoryInUse as error:
+            if self._owner is not None:
+                self._owner.release()
+                self._owner = None
+            raise EmbeddedDatabaseError(str(error)) from error
+        for pid in ended:
+            logger.warning("ended the database (pid %s) a dead owner left serving %s", pid, storage)
 
     def _answers(self) -> bool:
         client: MongoClient[dict[str, object]] = MongoClient(
@@ -225,8 +252,18 @@ class EmbeddedDatabase:
                 break
 
     def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after a grace period)."""
+        """Stop the server (SIGTERM, then SIGKILL after a grace period) and its
+        supervision, and give the data directory up."""
         self._stopping.set()
+        self._end_process()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self._owner is not None:
+            self._owner.release()
+            self._owner = None
+
+    def _end_process(self) -> None:
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.terminate()
@@ -235,12 +272,13 @@ class EmbeddedDatabase:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
 
     def __enter__(self) -> "EmbeddedDatabase":
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()  # gives the data directory up
+            raise
 
     def __exit__(
         self,

@@ -3,15 +3,20 @@
 import os
 import signal
 import socket
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from pymongo import MongoClient
 
-from tests.helpers import token
-from tests.serving import children, gone, start_serve, stop, wait_for
+from service.platform.embedded import _server_executable, free_port
+from tests.helpers import TEST_SECRET, token
+from tests.serving import PROFILES, children, gone, start_serve, stop, wait_for
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux")
@@ -29,6 +34,32 @@ def test_the_database_does_not_outlive_a_killed_service(tmp_path: Path) -> None:
     finally:
         if service.poll() is None:
             service.kill()
+
+
+@contextmanager
+def _squatting(service: int, port: int) -> Iterator[socket.socket]:
+    """A socket bound to `port` after the service's database on it was killed. Until
+    the service closes its side of the dead database's connections, the kernel may keep
+    the port (their server ends wait in FIN_WAIT2), and the service may restart the
+    database on it meanwhile: kill whatever runs and try again until the port is ours."""
+    squatter = socket.socket()
+    squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            for database in children(service):
+                os.kill(database, signal.SIGKILL)
+                while not gone(database):
+                    time.sleep(0.01)
+            try:
+                squatter.bind(("127.0.0.1", port))
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the port never came free"
+                time.sleep(0.05)
+        yield squatter
+    finally:
+        squatter.close()
 
 
 def _database_port(pid: int) -> int:
@@ -63,13 +94,7 @@ def test_a_dead_database_is_restarted_and_liveness_fails_while_it_cannot_be(
         assert httpx.get(f"{base}/health/live").status_code == 200
 
         # killed while its port is taken: it cannot come back, and liveness says so
-        (database,) = children(service.pid)
-        with socket.socket() as squatter:
-            squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            os.kill(database, signal.SIGKILL)
-            while not gone(database):
-                time.sleep(0.01)
-            squatter.bind(("127.0.0.1", port))
+        with _squatting(service.pid, port) as squatter:
             squatter.listen()
             wait_for(service, f"{base}/health/live", 503, 60, tmp_path)
         # the port is free again: the next attempt brings it back, and liveness with it
@@ -77,3 +102,93 @@ def test_a_dead_database_is_restarted_and_liveness_fails_while_it_cannot_be(
         wait_for(service, f"{base}/health/ready", 200, 60, tmp_path)
     finally:
         stop(service)
+
+
+def _orphan_database(storage: Path, port: int) -> "subprocess.Popen[bytes]":
+    """A database serving `storage` with no owner, as a service killed where the
+    parent-death signal does not exist (or an older release) leaves it."""
+    server = _server_executable()
+    database = subprocess.Popen(  # noqa: S603 (our own command)
+        [server, "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(storage)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    client: MongoClient[dict[str, object]] = MongoClient(
+        f"mongodb://127.0.0.1:{port}/?directConnection=true", serverSelectionTimeoutMS=30000
+    )
+    try:
+        client.left.behind.insert_one({"_id": "written before the crash"})
+    finally:
+        client.close()
+    return database
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_database_its_dead_owner_left_is_taken_over(tmp_path: Path) -> None:
+    """A database still serves the data directory but nobody owns it: the next `profiles
+    serve` ends it (cleanly: what it held is kept) and starts its own."""
+    storage = tmp_path / "data" / "db"
+    orphan = _orphan_database(storage, free_port())
+    bystander = subprocess.Popen(  # noqa: S603 (names the directory but is no database)
+        [sys.executable, "-c", "import time; time.sleep(120)", "--storage-path", str(storage)]
+    )
+    service = None
+    try:
+        service, base = start_serve(tmp_path, {})
+        assert orphan.wait(timeout=5) == 0  # ended by SIGTERM, shut down on its own
+        assert bystander.poll() is None
+        (database,) = children(service.pid)
+        client: MongoClient[dict[str, object]] = MongoClient(
+            f"mongodb://127.0.0.1:{_database_port(database)}/?directConnection=true"
+        )
+        try:
+            assert client.left.behind.find_one() == {"_id": "written before the crash"}
+        finally:
+            client.close()
+        assert "ended the database" in (tmp_path / "serve.log").read_text()
+        assert httpx.get(f"{base}/health/ready").status_code == 200
+    finally:
+        if service is not None:
+            stop(service)
+        for process in (orphan, bystander):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_live_owner_keeps_its_data_directory(tmp_path: Path) -> None:
+    """A second `profiles serve` on the data directory of a running one is refused at
+    once, names the running one's database for the caller to use, and touches nothing;
+    once the first is killed (SIGKILL), the directory is free again."""
+    first, base = start_serve(tmp_path, {})
+    try:
+        (database,) = children(first.pid)
+        url = f"mongodb://127.0.0.1:{_database_port(database)}/?directConnection=true"
+        second = subprocess.run(  # noqa: S603 (our own command)
+            [str(PROFILES), "serve"],
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith("PROFILES_")},
+                "PROFILES_DATA_DIR": str(tmp_path / "data"),
+                "PROFILES_JWT_SECRET": TEST_SECRET,
+                "PROFILES_PORT": str(free_port()),
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 1, second
+        assert f"in use by process {first.pid}" in second.stderr, second.stderr
+        assert url in second.stderr, second.stderr
+        assert "Traceback" not in second.stderr
+        assert not gone(database)
+        assert httpx.get(f"{base}/health/ready").status_code == 200
+
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        again, _ = start_serve(tmp_path, {})
+        stop(again)
+    finally:
+        if first.poll() is None:
+            stop(first)
