@@ -37,6 +37,7 @@ bench: dev
 	$(BIN)/python -m bench.migration
 	$(BIN)/python -m bench.search --sizes 2000 20000
 	$(BIN)/python -m bench.crafted
+	$(BIN)/python -m bench.metrics
 
 ## lint: ruff (lint and format check) and mypy
 lint: dev

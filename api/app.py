@@ -30,8 +30,8 @@ from api.deps import DEPENDENCIES
 from api.errors import problem_details_plugin, validation_problem
 from api.isolation import isolate_request_context
 from api.observability import (
-    DatabaseGauges,
     MetricsController,
+    MetricsPage,
     echo_request_id,
     prometheus_config,
     request_id_middleware,
@@ -131,7 +131,7 @@ def create_app(
         state=State(
             {
                 "cursor_codec": CursorCodec(secret.encode()),
-                "database_gauges": DatabaseGauges(),
+                "metrics_page": MetricsPage(),
                 "liveness": liveness,
                 "metrics_token": (
                     settings.metrics_token.get_secret_value() if settings.metrics_token else None

@@ -8,8 +8,9 @@ Metrics: Litestar's Prometheus middleware counts requests and times them by meth
 template and status (`profiles_requests_total`, `profiles_request_duration_seconds`, ...);
 `/metrics` adds the migrations pending and applied and the time the database takes to
 answer a ping, measured at most every `METRICS_REFRESH_SECONDS` however often it is
-scraped (one measurement at a time; a scrape otherwise reads counters only). With
-`PROFILES_METRICS_TOKEN` set, it answers only that bearer token.
+scraped; the page itself is rendered at most every `PAGE_SECONDS` (one rendering at a
+time), so a burst of scrapes costs little more than as many requests answering a
+constant. With `PROFILES_METRICS_TOKEN` set, it answers only that bearer token.
 """
 
 import asyncio
@@ -28,7 +29,6 @@ from litestar.response import Response
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
 
-from api.deps import DatabaseDep, ExpectedMigrationsDep
 from service.platform.db import Database
 from service.platform.logs import accepted_request_id, request_id_var
 from service.platform.readiness import ExpectedMigrations, applied_migrations
@@ -111,28 +111,45 @@ async def measure_database(database: Database, expected: ExpectedMigrations) -> 
 
 
 METRICS_REFRESH_SECONDS = 5.0
-"""The database gauges are measured at most this often, whatever the scrape rate: a
-scrape otherwise reads counters only."""
+"""The database gauges are measured at most this often, whatever the scrape rate."""
+PAGE_SECONDS = 1.0
+"""The page a scrape answers is rendered at most this often: scrapes in between answer
+the same bytes (counters at most this old; Prometheus scrapes every 15 s or more)."""
 
 
-class DatabaseGauges:
-    """When the database gauges were last measured, and one measurement at a time."""
+class MetricsPage:
+    """The rendered `/metrics` page and when it was rendered; when the database gauges
+    were last measured; one rendering at a time (scrapes arriving meanwhile wait for it
+    and answer what it rendered)."""
 
-    def __init__(self, refresh_seconds: float = METRICS_REFRESH_SECONDS) -> None:
+    def __init__(
+        self, refresh_seconds: float = METRICS_REFRESH_SECONDS, page_seconds: float = PAGE_SECONDS
+    ) -> None:
         self.refresh_seconds = refresh_seconds
+        self.page_seconds = page_seconds
         self.measured_at = -math.inf
+        self.rendered_at = -math.inf
+        self.page = b""
         self.lock = asyncio.Lock()
 
-    async def refresh(self, database: Database, expected: ExpectedMigrations) -> None:
-        """Measure the database unless it was measured less than `refresh_seconds` ago;
-        scrapes arriving during a measurement wait for it and then read its gauges."""
-        if time.monotonic() - self.measured_at < self.refresh_seconds:
-            return
+    def expire(self) -> None:
+        """Render (and measure the database) on the next scrape."""
+        self.measured_at = self.rendered_at = -math.inf
+
+    async def current(self, database: Database, expected: ExpectedMigrations) -> bytes:
+        """The page, rendered now unless it was less than `page_seconds` ago, with the
+        database measured first unless it was less than `refresh_seconds` ago."""
+        if time.monotonic() - self.rendered_at < self.page_seconds:
+            return self.page
         async with self.lock:
-            if time.monotonic() - self.measured_at < self.refresh_seconds:
-                return
-            await measure_database(database, expected)
-            self.measured_at = time.monotonic()
+            if time.monotonic() - self.rendered_at < self.page_seconds:
+                return self.page
+            if time.monotonic() - self.measured_at >= self.refresh_seconds:
+                await measure_database(database, expected)
+                self.measured_at = time.monotonic()
+            self.page = generate_latest(REGISTRY)
+            self.rendered_at = time.monotonic()
+            return self.page
 
 
 def metrics_token_matches(offered: str | None, token: str | None) -> bool:
@@ -151,18 +168,12 @@ class MetricsController(PrometheusController):
     path = "/metrics"
 
     @get(exclude_from_auth=True, include_in_schema=False)
-    async def get(
-        self,
-        request: Request[Any, Any, Any],
-        database: DatabaseDep,
-        expected_migrations: ExpectedMigrationsDep,
-    ) -> Response[bytes]:
+    async def get(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        # the database and the expected migrations from the app's state, not as
+        # dependencies: two dependencies are resolved in a task group of their own, which
+        # would cost a scrape more than the rest of its work
         state = request.app.state
         if not metrics_token_matches(request.headers.get("authorization"), state.metrics_token):
             raise NotAuthorizedException("send the metrics token: Authorization: Bearer <token>")
-        await state.database_gauges.refresh(database, expected_migrations)
-        return Response(
-            generate_latest(REGISTRY),
-            status_code=200,
-            headers={"Content-Type": CONTENT_TYPE_LATEST},
-        )
+        page = await state.metrics_page.current(state.database, state.expected_migrations)
+        return Response(page, status_code=200, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -45,10 +45,11 @@ def _is_list(annotation: Any) -> bool:
     )
 
 
-def query_parameters_as_declared(
+async def query_parameters_as_declared(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """A guard: 422 naming each query parameter sent twice where it takes one value, a
+    """A guard (async: Litestar runs a sync guard in a worker thread, a thread hop on
+    every request): 422 naming each query parameter sent twice where it takes one value, a
     boolean sent as something else than `true`, `false`, `1` or `0`, or `null` given
     for a date or number (a parameter left out is the way to say none)."""
     if not connection.query_params:
@@ -83,7 +84,7 @@ def _path_names(handler: BaseRouteHandler) -> set[str]:
     return names
 
 
-def known_query_parameters_only(
+async def known_query_parameters_only(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     """A guard: 422 naming each query parameter the endpoint does not take."""

@@ -3,7 +3,7 @@ everyone else with a token reads its public view, of a listed profile only (an u
 one is not found for them)."""
 
 from documents.profile_base import ProfileDocument
-from service.accounts.ids import account_id_of
+from service.accounts.ids import own_account_among
 from service.platform.caller import Caller
 from service.platform.errors import Forbidden, NotFound
 from service.profiles.reads import owner_auth_id
@@ -22,12 +22,11 @@ async def ensure_can_write(caller: Caller, profile: ProfileDocument) -> None:
 
 async def sees_full_view(caller: Caller, profile: ProfileDocument) -> bool:
     """True for admins and the profile's owner: which view a read returns (decided with
-    the remembered account id, `service.accounts.ids`; writes use `can_write`).
-    `NotFound` for anyone else when the profile is unlisted: what discovery does not
-    show, walking ids does not find. The remembered id may be stale (an account erased
-    and made again); before an unlisted profile is denied, its owner is read afresh."""
-    if caller.is_admin or await account_id_of(caller.auth_id) == profile.userId:
+    the remembered account id, re-read when it may be out of date:
+    `service.accounts.ids`; writes use `can_write`). `NotFound` for anyone else when the
+    profile is unlisted: what discovery does not show, walking ids does not find."""
+    if caller.is_admin or await own_account_among(caller.auth_id, {profile.userId}) is not None:
         return True
-    if not profile.listed and await owner_auth_id(profile) != caller.auth_id:
+    if not profile.listed:
         raise NotFound(f"no {profile.profile_type} profile with id {str(profile.id)!r}")
-    return not profile.listed
+    return False

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from documents import User
-from service.accounts.ids import account_id_of
+from service.accounts.ids import own_account_among
 from service.platform.caller import Caller
 from service.profiles.kinds import kind_of
 from service.profiles.visibility import profile_view
@@ -53,10 +53,15 @@ async def search_profiles(
     )
     stats = SearchStats()
     page = await backend.search(query, position, stats)
-    own_id = None if caller.is_admin or not page.hits else await account_id_of(caller.auth_id)
+    profiles = [
+        kind_of(hit.profile_type).document.model_validate(hit.document) for hit in page.hits
+    ]
+    owners = {profile.userId for profile in profiles}
+    own_id = (
+        None if caller.is_admin or not owners else await own_account_among(caller.auth_id, owners)
+    )
     items = []
-    for hit in page.hits:
-        profile = kind_of(hit.profile_type).document.model_validate(hit.document)
+    for profile in profiles:
         own = own_id is not None and profile.userId == own_id
         items.append(profile_view(profile, full=caller.is_admin or own))
     next_cursor = (

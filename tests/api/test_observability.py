@@ -11,7 +11,6 @@ from litestar.testing import AsyncTestClient
 from pydantic import SecretStr
 
 from api.app import create_app
-from api.observability import METRICS_REFRESH_SECONDS
 from service.platform.config import Settings
 from service.platform.db import Database
 from service.platform.logs import JsonFormatter, RequestIdFilter, make_handler
@@ -41,6 +40,9 @@ async def test_metrics_count_requests_by_route_and_status_and_report_the_databas
     missing = "/v1/dancers/000000000000000000000000"
     assert (await client.get(missing, headers=auth("metered"))).status_code == 404
 
+    cached = await client.get("/metrics")  # rendered at most every PAGE_SECONDS
+    assert cached.text == before
+    client.app.state.metrics_page.expire()
     response = await client.get("/metrics")  # no token needed, like /health
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
@@ -156,8 +158,8 @@ def test_json_log_lines_are_one_object_each_with_the_request_id() -> None:
 async def test_scrapes_measure_the_database_at_most_every_few_seconds(
     recorder: CommandRecorder, settings: Settings, database: Database
 ) -> None:
-    """A burst of scrapes reads the database once; after `METRICS_REFRESH_SECONDS` (moved
-    here by setting the last measurement back), the next scrape measures again."""
+    """A burst of scrapes reads the database once; after `METRICS_REFRESH_SECONDS` (here:
+    once the page is expired), the next scrape measures again."""
 
     def measurements() -> int:
         return sum(
@@ -173,7 +175,7 @@ async def test_scrapes_measure_the_database_at_most_every_few_seconds(
         scrapes = await asyncio.gather(*(client.get("/metrics") for _ in range(20)))
         assert {response.status_code for response in scrapes} == {200}
         assert measurements() - before == 1
-        app.state.database_gauges.measured_at -= METRICS_REFRESH_SECONDS
+        app.state.metrics_page.expire()
         assert (await client.get("/metrics")).status_code == 200
         assert measurements() - before == 2
 
