@@ -2,17 +2,19 @@
 
 `MigrationContext.batches` streams a collection in `_id` order, `batch_size` documents at
 a time. For each batch the script's handler plans writes and issues on a `Batch`; the
-context then commits, in one transaction: the fencing check, the bulk writes, the issues
-and the checkpoint (last `_id` done). A run killed at any instant resumes after the last
-committed checkpoint; every planned write is also idempotent on its own, so servers
-without transactions re-run safely. In a dry run nothing is written: the plans are only
-counted.
+context then commits, in one transaction: the fencing check (first, before the batch's
+reads), the bulk writes, the issues and the checkpoint (last `_id` done). A run killed
+at any instant resumes after the last committed checkpoint; every planned write is also
+idempotent on its own, so servers without transactions re-run safely. In a dry run
+nothing is written: the plans are only counted.
 """
 
+import contextlib
 import sys
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,6 +114,11 @@ class MigrationContext:
         self.partial = False
         self._dry_checkpoints: dict[str, Any] = {}
         self._started = time.monotonic()
+
+    def _exclusive(self) -> AbstractAsyncContextManager[Any]:
+        """While a batch runs, the lock's heartbeat waits (the batch's fence moves the
+        expiry on itself)."""
+        return self.lock.exclusive() if self.lock is not None else contextlib.nullcontext()
 
     @property
     def seen(self) -> int:
@@ -230,7 +237,13 @@ class MigrationContext:
         """One batch in one transaction; returns how many documents it handled and, for
         the closing batch, whether matching documents appeared after it."""
 
+        attempts = 0
+
         async def work(session: AsyncClientSession | None) -> tuple[int, bool, Counter[str]]:
+            nonlocal attempts
+            attempts += 1
+            if self.lock is not None and not self.dry_run:
+                await self.lock.fence(session)  # first: the batch's reads come after it
             docs = await find_by_ids(
                 self.db,
                 collection,
@@ -254,17 +267,20 @@ class MigrationContext:
             return len(docs), more_after, batch.counts
 
         try:
-            if self.transactions and not self.dry_run and self.session is not None:
-                result = await self.session.with_transaction(work)
-            elif self.transactions and not self.dry_run:
-                async with self.db.client.start_session() as session:
-                    result = await session.with_transaction(work)
-            else:
-                result = await work(None)
+            async with self._exclusive():
+                if self.transactions and not self.dry_run and self.session is not None:
+                    result = await self.session.with_transaction(work)
+                elif self.transactions and not self.dry_run:
+                    async with self.db.client.start_session() as session:
+                        result = await session.with_transaction(work)
+                else:
+                    result = await work(None)
         except ConnectionFailure as error:
             raise MigrationError(f"the database stopped answering: {error}") from error
         count, more_after, counts = result
         self.stats.update(counts)
+        if attempts > 1:
+            self.stats["batches retried"] += attempts - 1  # aborted by a write conflict
         if self.dry_run:
             self._dry_checkpoints[phase] = ids[-1]
         return count, more_after
@@ -278,8 +294,6 @@ class MigrationContext:
         *,
         applied: bool = False,
     ) -> None:
-        if self.lock is not None:
-            await self.lock.fence(session)
         # the issues first: without a transaction, a run killed between these writes and
         # re-run finds the profile made and would not plan its issues again
         if batch.issues:

@@ -1,9 +1,18 @@
 """The migration lock: one runner at a time, with heartbeat, expiry and a fencing token.
 
-The lock is one document `{_id: "migrations", owner, token, acquiredAt, heartbeatAt,
-expiresAt}`. Taking it increments `token`. Every batch writes the lock document with a
-filter on this runner's token inside the batch's transaction (`fence`), so a stalled
-former holder whose lock was taken over can never commit another batch.
+The lock is one document `{_id: "migrations", owner, token, lsid, acquiredAt,
+heartbeatAt, expiresAt}`. Taking it increments `token`. Every batch writes the lock
+document, first thing in the batch's transaction, with a filter on this runner's token
+(`fence`), so a stalled former holder whose lock was taken over can never commit another
+batch; the fence also moves the expiry on, and the heartbeat beats only between batches
+(`exclusive`), so it never conflicts with one.
+
+Time is the server's: expiry is written as `$$NOW` plus the TTL and judged against the
+server's own clock (`hello.localTime`), so runners on machines whose clocks disagree
+agree on who holds the lock. A runner that finds the lock expired first ends the dead
+holder's session on the server (`killSessions` on the `lsid` it recorded), which aborts
+the transaction it may have left open on the lock document, and only then takes it: it
+never waits for the server to reap that transaction.
 """
 
 import asyncio
@@ -11,7 +20,7 @@ import contextlib
 import os
 import socket
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bson import Binary
@@ -53,7 +62,10 @@ class MigrationLock:
         self.ttl = ttl
         self.token: int | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        self._quiet = asyncio.Lock()
         self.lost = False
+        self.took_over_from: str | None = None
+        """The owner of the expired lock this runner took over, if it did."""
 
     async def acquire(self, wait_seconds: float = 0.0, lsid: Any = None) -> int:
         """Take the lock (waiting up to `wait_seconds` for it), start the heartbeat and
@@ -68,54 +80,81 @@ class MigrationLock:
                 await asyncio.sleep(min(1.0, max(0.05, self.ttl / 10)))
 
     async def _try_acquire(self, lsid: Any) -> int:
-        moment = now()
-        try:
-            previous = await self.collection.find_one_and_update(
-                {"_id": LOCK_ID, "$or": [{"expiresAt": {"$lt": moment}}, {"owner": None}]},
-                {
-                    "$set": {
-                        "owner": self.owner,
-                        "acquiredAt": moment,
-                        "heartbeatAt": moment,
-                        "expiresAt": moment + timedelta(seconds=self.ttl),
-                        "lsid": lsid,
-                    },
-                    "$inc": {"token": 1},
-                },
-                upsert=True,
-                return_document=ReturnDocument.BEFORE,
-            )
-        except DuplicateKeyError:
-            current = await self.collection.find_one({"_id": LOCK_ID}) or {}
+        current = await self.collection.find_one({"_id": LOCK_ID})
+        server_now = await server_time(self.collection.database)
+        if current is not None and _held(current, server_now):
             raise LockHeldError(
                 f"the migration lock is held by {current.get('owner')} until"
                 f" {current.get('expiresAt')} (use --wait SECONDS to wait for it)"
-            ) from None
-        self.token = int((previous or {}).get("token", 0)) + 1
-        if previous and previous.get("owner") and previous.get("lsid"):
-            # The former holder died or stalled: abort the transaction it may have left
-            # open, instead of waiting for the server to reap it.
+            )
+        if current is not None and current.get("owner") and current.get("lsid"):
+            # the former holder died or stalled: end its session first, which aborts the
+            # transaction it may have left open on the lock document (taking the lock
+            # would otherwise wait behind it until the server reaps it)
             with contextlib.suppress(PyMongoError, ValueError, TypeError):
                 await self.collection.database.client.admin.command(
-                    {"killSessions": [_as_binary_lsid(previous["lsid"])]}
+                    {"killSessions": [_as_binary_lsid(current["lsid"])]}
                 )
+            self.took_over_from = str(current.get("owner"))
+        # taken only as it was judged: free, or expired with the same token
+        expected: dict[str, Any] = {"_id": LOCK_ID, "token": (current or {}).get("token")}
+        if current is not None and current.get("owner") is not None:
+            expected["expiresAt"] = {"$lt": server_now}
+        try:
+            taken = await self.collection.find_one_and_update(
+                expected,
+                [
+                    {
+                        "$set": {
+                            "owner": self.owner,
+                            "acquiredAt": "$$NOW",
+                            "heartbeatAt": "$$NOW",
+                            "expiresAt": {"$add": ["$$NOW", self._ttl_ms]},
+                            "lsid": {"$literal": lsid},
+                            "token": {"$add": [{"$ifNull": ["$token", 0]}, 1]},
+                        }
+                    }
+                ],
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:
+            taken = None  # another runner took it between the read and the write
+        if taken is None:
+            raise LockHeldError("the migration lock was just taken by another runner")
+        self.token = int(taken["token"])
         self._heartbeat = asyncio.create_task(self._beat())
         return self.token
+
+    @property
+    def _ttl_ms(self) -> int:
+        return max(1, int(self.ttl * 1000))
+
+    def _moved_on(self) -> list[dict[str, Any]]:
+        """The update that moves the expiry on, by the server's clock."""
+        return [
+            {
+                "$set": {
+                    "heartbeatAt": "$$NOW",
+                    "expiresAt": {"$add": ["$$NOW", self._ttl_ms]},
+                }
+            }
+        ]
+
+    def exclusive(self) -> asyncio.Lock:
+        """Held by a batch for as long as its transaction runs: the heartbeat waits for
+        it (the batch's own fence moved the expiry on when it began)."""
+        return self._quiet
 
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(self.ttl / 4)
-            moment = now()
             try:
-                result = await self.collection.update_one(
-                    {"_id": LOCK_ID, "token": self.token, "owner": self.owner},
-                    {
-                        "$set": {
-                            "heartbeatAt": moment,
-                            "expiresAt": moment + timedelta(seconds=self.ttl),
-                        }
-                    },
-                )
+                async with self._quiet:
+                    result = await self.collection.update_one(
+                        {"_id": LOCK_ID, "token": self.token, "owner": self.owner},
+                        self._moved_on(),
+                    )
             except PyMongoError:
                 continue  # the next beat retries; expiry protects the others meanwhile
             if result.matched_count == 0:
@@ -123,11 +162,12 @@ class MigrationLock:
                 return
 
     async def fence(self, session: AsyncClientSession | None) -> None:
-        """Inside a batch's transaction: `LockLostError` unless this runner still holds
-        the lock. The write makes a concurrent takeover conflict with the batch."""
+        """First thing in a batch's transaction: `LockLostError` unless this runner still
+        holds the lock; the expiry moves on. The write makes a takeover conflict with the
+        batch (and the taker ends this runner's session before it takes the lock)."""
         result = await self.collection.update_one(
             {"_id": LOCK_ID, "token": self.token, "owner": self.owner},
-            {"$set": {"fencedAt": now()}},
+            self._moved_on(),
             session=session,
         )
         if result.matched_count == 0:
@@ -151,7 +191,7 @@ class MigrationLock:
                 try:
                     await self.collection.update_one(
                         {"_id": LOCK_ID, "token": self.token, "owner": self.owner},
-                        {"$set": {"owner": None, "expiresAt": now()}},
+                        [{"$set": {"owner": None, "expiresAt": "$$NOW"}}],
                     )
                     break
                 except PyMongoError:
@@ -168,12 +208,25 @@ def _as_binary_lsid(lsid: Any) -> dict[str, Any]:
     return {"id": value}
 
 
-async def lock_status(db: AsyncDatabase[dict[str, Any]]) -> dict[str, Any] | None:
-    """The lock document when some runner holds an unexpired lock, else None."""
-    current = await db[names.LOCK].find_one({"_id": LOCK_ID})
-    if not current or current.get("owner") is None:
-        return None
+async def server_time(db: AsyncDatabase[dict[str, Any]]) -> datetime:
+    """The server's clock (`hello.localTime`), as stored dates are: naive UTC."""
+    hello = await db.client.admin.command("hello")
+    local = hello["localTime"]
+    return local.replace(tzinfo=None) if isinstance(local, datetime) else now()
+
+
+def _held(current: dict[str, Any], server_now: datetime) -> bool:
+    """True when `current` names an owner whose lock has not expired by `server_now`."""
     expires = current.get("expiresAt")
-    if isinstance(expires, datetime) and expires.replace(tzinfo=expires.tzinfo or UTC) < now():
+    if current.get("owner") is None or not isinstance(expires, datetime):
+        return False
+    return expires.replace(tzinfo=None) >= server_now
+
+
+async def lock_status(db: AsyncDatabase[dict[str, Any]]) -> dict[str, Any] | None:
+    """The lock document when some runner holds an unexpired lock (by the server's
+    clock), else None."""
+    current = await db[names.LOCK].find_one({"_id": LOCK_ID})
+    if current is None or not _held(current, await server_time(db)):
         return None
     return current

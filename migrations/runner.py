@@ -1,12 +1,14 @@
 """The runner: status, up, down, and what is pending.
 
 State lives in `migration_state`, one document per script: version, name, checksum,
-rules digest, status (`running`, `partial`, `applied`), applied time, duration, stats and
-the batch checkpoints. A changed checksum of an applied script is reported by `status`
-and stops `up`; a changed rules digest (a module it imports changed) is a warning in
-`status`.
+rules digest, status (`running`, `rolling back`, `partial`, `applied`; `status` shows a
+running one whose runner no longer holds the lock as `interrupted`), applied time,
+duration, stats and the batch checkpoints. A changed checksum of an applied script is
+reported by `status` and stops `up`; a changed rules digest (a module it imports
+changed) is a warning in `status`.
 """
 
+import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -21,11 +23,22 @@ from pymongo.errors import PyMongoError
 from migrations import collections as names
 from migrations.context import MigrationContext, server_has_transactions
 from migrations.errors import MigrationError
-from migrations.lock import DEFAULT_TTL_SECONDS, MigrationLock, now
+from migrations.lock import DEFAULT_TTL_SECONDS, MigrationLock, lock_status, now
 from migrations.scripts import Script, discover
 
 Document = dict[str, Any]
 Say = Callable[[str], None]
+UNFINISHED = ("running", "rolling back")
+"""States a script is in only while a runner holds the lock: without one, it was
+interrupted."""
+
+
+def _say_takeover(lock: MigrationLock, say: Say) -> None:
+    if lock.took_over_from is not None:
+        say(
+            f"took over the migration lock from {lock.took_over_from} (expired: that runner"
+            " died or stalled); its session was ended on the server first"
+        )
 
 
 def _stderr(line: str) -> None:
@@ -54,7 +67,7 @@ class ScriptStatus:
     """One line of `status`."""
 
     script: Script
-    state: str  # applied / partial / running / pending / blocked
+    state: str  # applied / partial / running / rolling back / interrupted / pending / blocked
     applied_at: datetime | None
     checksum_ok: bool
     detail: str = ""
@@ -79,6 +92,7 @@ class Runner:
     async def status(self) -> list[ScriptStatus]:
         """Every known script and its state."""
         states = await self._states()
+        running = await lock_status(self.db) is not None
         lines: list[ScriptStatus] = []
         blocked = False
         for script in self.scripts:
@@ -89,9 +103,11 @@ class Runner:
                 detail = "destructive: needs --allow-destructive" if script.destructive else ""
             else:
                 label = state.get("status", "applied")
+                if label in UNFINISHED and not running:
+                    label = "interrupted"  # its runner died: `up` (or `down`) resumes it
                 detail = (
                     f"{state.get('processed', 0)} of {state.get('total', 0)}"
-                    if label == "partial"
+                    if label in ("partial", "interrupted")
                     else ""
                 )
             recorded_rules = (state or {}).get("rulesDigest")
@@ -160,6 +176,7 @@ class Runner:
         lock = None if options.dry_run else MigrationLock(self.db, options.owner, options.lock_ttl)
         if lock is not None:
             await lock.acquire(options.wait_seconds, session.session_id)
+            _say_takeover(lock, options.say)
         summaries: list[Document] = []
         try:
             for script in todo:
@@ -261,10 +278,11 @@ class Runner:
                 {"_id": script.version}, {"$set": update}, session=session
             )
 
-        if ctx.transactions and ctx.session is not None:
-            await ctx.session.with_transaction(record)
-        else:
-            await record(None)
+        async with ctx.lock.exclusive() if ctx.lock is not None else contextlib.nullcontext():
+            if ctx.transactions and ctx.session is not None:
+                await ctx.session.with_transaction(record)
+            else:
+                await record(None)
 
     async def down(self, options: RunOptions) -> list[Document]:
         """Roll back applied scripts, newest first: the newest one, or all after `to`."""
@@ -277,6 +295,7 @@ class Runner:
         session = self.db.client.start_session()
         lock = MigrationLock(self.db, options.owner, options.lock_ttl)
         await lock.acquire(options.wait_seconds, session.session_id)
+        _say_takeover(lock, options.say)
         summaries: list[Document] = []
         try:
             for script in todo:
