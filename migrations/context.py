@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bson import ObjectId
-from pymongo import UpdateOne
+from pymongo import IndexModel, ReadPreference, UpdateOne, WriteConcern
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
+from pymongo.read_concern import ReadConcern
 
 from migrations import collections as names
 from migrations.errors import MigrationError
@@ -31,6 +32,15 @@ from migrations.lookups import find_by_ids
 from migrations.verify import find_mismatches
 
 Document = dict[str, Any]
+TRANSACTION_OPTIONS: dict[str, Any] = {
+    "read_concern": ReadConcern("snapshot"),
+    "write_concern": WriteConcern("majority"),
+    "read_preference": ReadPreference.PRIMARY,
+}
+"""Every batch's transaction: its reads from one snapshot, its commit acknowledged by a
+majority (what survives a failover), on the primary; whatever the URL says."""
+INDEX_BUILD_TIMEOUT_MS = 3_600_000
+"""How long one index build may take before the run gives up (an hour)."""
 WriteOp = Any  # a PyMongo bulk operation (InsertOne, UpdateOne, DeleteOne, ...)
 
 
@@ -114,6 +124,16 @@ class MigrationContext:
         self.partial = False
         self._dry_checkpoints: dict[str, Any] = {}
         self._started = time.monotonic()
+
+    async def create_indexes(self, collection: str, models: list[IndexModel]) -> list[str]:
+        """Build `models` on `collection` as a deploy should: committed once a majority
+        of the replica set's voting members have built them (`commitQuorum`: one member
+        down does not stall the build) and given up after `INDEX_BUILD_TIMEOUT_MS` (the
+        run stops; a re-run builds what is missing). An index that exists is left."""
+        built: list[str] = await self.db[collection].create_indexes(
+            models, commitQuorum="majority", maxTimeMS=INDEX_BUILD_TIMEOUT_MS
+        )
+        return built
 
     def _exclusive(self) -> AbstractAsyncContextManager[Any]:
         """While a batch runs, the lock's heartbeat waits (the batch's fence moves the
@@ -269,10 +289,10 @@ class MigrationContext:
         try:
             async with self._exclusive():
                 if self.transactions and not self.dry_run and self.session is not None:
-                    result = await self.session.with_transaction(work)
+                    result = await self.session.with_transaction(work, **TRANSACTION_OPTIONS)
                 elif self.transactions and not self.dry_run:
                     async with self.db.client.start_session() as session:
-                        result = await session.with_transaction(work)
+                        result = await session.with_transaction(work, **TRANSACTION_OPTIONS)
                 else:
                     result = await work(None)
         except ConnectionFailure as error:

@@ -21,13 +21,18 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
 from migrations import collections as names
-from migrations.context import MigrationContext, server_has_transactions
+from migrations.context import TRANSACTION_OPTIONS, MigrationContext, server_has_transactions
 from migrations.errors import MigrationError
 from migrations.lock import DEFAULT_TTL_SECONDS, MigrationLock, lock_status, now
 from migrations.scripts import Script, discover
 
 Document = dict[str, Any]
 Say = Callable[[str], None]
+NO_TRANSACTIONS = (
+    "the database runs no transactions (a standalone server): migrations need a replica set"
+    " or a sharded cluster (a one-node replica set will do); `status`, `verify` and"
+    " `up --dry-run` work without"
+)
 UNFINISHED = ("running", "rolling back")
 """States a script is in only while a runner holds the lock: without one, it was
 interrupted."""
@@ -86,8 +91,13 @@ class Runner:
         return {state["_id"]: state async for state in self.db[names.STATE].find({})}
 
     async def _transactions(self) -> bool:
+        """True when the server runs transactions; `MigrationError` otherwise: every
+        batch commits its writes and its checkpoint in one, and a run without them could
+        leave half a batch behind a crash."""
         hello = await self.db.client.admin.command("hello")
-        return server_has_transactions(hello)
+        if not server_has_transactions(hello):
+            raise MigrationError(NO_TRANSACTIONS)
+        return True
 
     async def status(self) -> list[ScriptStatus]:
         """Every known script and its state."""
@@ -149,6 +159,8 @@ class Runner:
 
     async def up(self, options: RunOptions) -> list[Document]:
         """Apply pending scripts in order; returns a summary per script run."""
+        # a dry run writes nothing, so it needs no transactions
+        transactions = False if options.dry_run else await self._transactions()
         states = await self._states()
         for script in self.scripts:
             state = states.get(script.version)
@@ -171,7 +183,6 @@ class Runner:
         ]
         if not todo:
             return []
-        transactions = await self._transactions()
         session = self.db.client.start_session()
         lock = None if options.dry_run else MigrationLock(self.db, options.owner, options.lock_ttl)
         if lock is not None:
@@ -280,18 +291,18 @@ class Runner:
 
         async with ctx.lock.exclusive() if ctx.lock is not None else contextlib.nullcontext():
             if ctx.transactions and ctx.session is not None:
-                await ctx.session.with_transaction(record)
+                await ctx.session.with_transaction(record, **TRANSACTION_OPTIONS)
             else:
                 await record(None)
 
     async def down(self, options: RunOptions) -> list[Document]:
         """Roll back applied scripts, newest first: the newest one, or all after `to`."""
+        transactions = await self._transactions()
         states = await self._states()
         applied = [s for s in reversed(self.scripts) if s.version in states]
         todo = applied[:1] if options.to is None else [s for s in applied if s.version > options.to]
         if not todo:
             return []
-        transactions = await self._transactions()
         session = self.db.client.start_session()
         lock = MigrationLock(self.db, options.owner, options.lock_ttl)
         await lock.acquire(options.wait_seconds, session.session_id)

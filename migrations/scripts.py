@@ -18,10 +18,21 @@ EARLIER_CHECKSUMS: dict[int, frozenset[str]] = {
     # backfill that did) until those rules were frozen as copies in `migrations.frozen`;
     # 0005 imported verify for its precondition, which the context now offers. Only their
     # import lines changed: a database that applied the earlier forms has them applied.
+    # 0001, 0006, 0007 and 0009 built their indexes with the server's default commit
+    # quorum and no time limit, then through the context (a majority, a time limit): the
+    # same indexes.
+    1: frozenset({"609d883d08b1f33579d16af1f49e3db26c204a74a408239b02b652ff5a74f8dd"}),
+    7: frozenset({"57ca19353e92ca6b46d6a3ca64e7aa8d1c36b8095d5ccf8d7a2ca3c4805f0004"}),
+    9: frozenset({"e28fbc4ee1a8157a650d3104071d55baece9cfcb9bbf36d29cc03bb5067e4886"}),
     2: frozenset({"70a54f0b3a5457b80cbc6c6a333494d89d34b47598b6039303be8cbbaabc554b"}),
     3: frozenset({"bd060ac354edda9180622db31ce24ef21c0ce56eb1a84d7d41d4993cd216a388"}),
     5: frozenset({"ab2c46e2bb9d80f676c1e6c34cf265aa3603b29b1a4e50205238b69624186c22"}),
-    6: frozenset({"b3084e3d47fe09bb336c14c426d64aa71ed19fe575f3e83562a774e9ad495c7b"}),
+    6: frozenset(
+        {
+            "b3084e3d47fe09bb336c14c426d64aa71ed19fe575f3e83562a774e9ad495c7b",
+            "352b0274f948b11be3776762406bcf3f184103ec747b5d5e45013b97c3af1231",
+        }
+    ),
     # 0008 as first released counted a batch's records with a `$match` + `$group`
     # pipeline; then with indexed finds (`migrations.counts`). The counts are the same.
     8: frozenset(

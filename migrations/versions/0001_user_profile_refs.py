@@ -89,7 +89,7 @@ async def up(ctx: MigrationContext) -> None:
     if ctx.dry_run:
         ctx.stats["indexes"] = sum(len(models) for models in INDEXES.values())
         return
-    await ctx.db["migration_issues"].create_indexes(INDEXES["migration_issues"])
+    await ctx.create_indexes("migration_issues", INDEXES["migration_issues"])
     duplicates = await _record_duplicate_auth_ids(ctx)
     if duplicates:
         raise MigrationError(
@@ -97,7 +97,7 @@ async def up(ctx: MigrationContext) -> None:
             " migration_issues (rule duplicate-authId); merge or remove them, then re-run"
         )
     for collection, models in INDEXES.items():
-        await ctx.db[collection].create_indexes(models)
+        await ctx.create_indexes(collection, models)
         ctx.stats["indexes"] += len(models)
 
 

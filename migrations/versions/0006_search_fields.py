@@ -48,7 +48,7 @@ async def up(ctx: MigrationContext) -> None:
     """Create the new indexes and recompute every profile's search fields."""
     if not ctx.dry_run:
         for collection in names.PROFILE_COLLECTIONS.values():
-            await ctx.db[collection].create_indexes(NEW_INDEXES)
+            await ctx.create_indexes(collection, NEW_INDEXES)
 
     for profile_type, collection in names.PROFILE_COLLECTIONS.items():
 

@@ -39,7 +39,7 @@ async def up(ctx: MigrationContext) -> None:
             ctx.stats[f"{collection} text index"] += 1
             continue
         try:
-            await ctx.db[collection].create_indexes([TEXT_INDEX])
+            await ctx.create_indexes(collection, [TEXT_INDEX])
         except OperationFailure as error:
             if error.code != CANNOT_CREATE_INDEX:
                 raise

@@ -69,7 +69,7 @@ async def up(ctx: MigrationContext) -> None:
                 ctx.stats["ttl indexes changed"] += 1
             continue
         model = IndexModel([(field, ASCENDING)], name=name, expireAfterSeconds=seconds)
-        await ctx.db[collection].create_indexes([model])
+        await ctx.create_indexes(collection, [model])
         ctx.stats["ttl indexes"] += 1
 
 

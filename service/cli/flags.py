@@ -2,15 +2,15 @@
 show, or change then show, the rollout flags."""
 
 import argparse
+import asyncio
 import json
 from typing import Any
 
-from pymongo import MongoClient
-
-from documents.clock import utc_now
-from documents.collections import FEATURE_FLAGS
+from service.platform.caller import Caller
 from service.platform.config import Settings
-from service.rollout.flags import ROLLOUT_ID, SETTABLE, flags_from_document
+from service.platform.db import connect
+from service.platform.errors import ServiceError
+from service.rollout.flags import SETTABLE, Flags, get_flags, set_flags
 
 
 class FlagsError(Exception):
@@ -39,17 +39,21 @@ def run_flags(args: argparse.Namespace, settings: Settings, url: str) -> int:
         if not 0 <= args.percentage <= 100:
             raise FlagsError("--percentage must be between 0 and 100")
         changes["readPercentage"] = args.percentage
-    client: MongoClient[dict[str, Any]] = MongoClient(
-        url, serverSelectionTimeoutMS=settings.server_selection_timeout_ms
-    )
-    try:
-        collection = client[settings.db_name][FEATURE_FLAGS]
-        if changes:
-            changes.update(updatedAt=utc_now(), updatedBy="profiles flags")
-            collection.update_one({"_id": ROLLOUT_ID}, {"$set": changes}, upsert=True)
-        raw = collection.find_one({"_id": ROLLOUT_ID}) or {}
-    finally:
-        client.close()
-    effective = flags_from_document(raw).view()
+    effective = asyncio.run(_apply(settings, url, changes)).view()
     print(json.dumps({key: effective[key] for key in SETTABLE}))
     return 0
+
+
+OPERATOR = Caller("profiles flags", roles=frozenset({"admin"}))
+"""Who the command changes the flags as (recorded in `updatedBy`)."""
+
+
+async def _apply(settings: Settings, url: str, changes: dict[str, Any]) -> Flags:
+    """The flags after `changes`, through the same use case (and rules) as the admin API."""
+    database = await connect(url, settings.db_name, settings.server_selection_timeout_ms)
+    try:
+        return await set_flags(OPERATOR, changes) if changes else await get_flags()
+    except ServiceError as error:
+        raise FlagsError(error.detail) from error
+    finally:
+        await database.close()

@@ -15,6 +15,7 @@ from pymongo import MongoClient
 from pymongo.errors import InvalidURI, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from migrations.context import server_has_transactions
 from migrations.errors import MigrationError
 from migrations.scripts import listed
 from service.cli.flags import FlagsError, add_flags_parser, run_flags
@@ -83,8 +84,10 @@ def served_database(
         yield db.url, db.alive
 
 
-def check_database(url: str, timeout_ms: int) -> None:
-    """`CommandError` naming the hosts (never the credentials) unless the server answers."""
+def check_database(url: str, timeout_ms: int, *, transactions: bool = True) -> None:
+    """`CommandError` naming the hosts (never the credentials) unless the server answers
+    and, when `transactions`, runs them (a replica set or a sharded cluster: every write
+    of the service is a transaction, and a standalone server would refuse each one)."""
     try:
         hosts = ", ".join(f"{host}:{port}" for host, port in parse_uri(url)["nodelist"])
     except (InvalidURI, ValueError) as error:
@@ -93,13 +96,18 @@ def check_database(url: str, timeout_ms: int) -> None:
         url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
     )
     try:
-        client.admin.command("ping")
+        hello = client.admin.command("hello")
     except PyMongoError as error:
         raise CommandError(
             f"cannot reach the database at {hosts} within {timeout_ms} ms ({type(error).__name__})"
         ) from error
     finally:
         client.close()
+    if transactions and not server_has_transactions(hello):
+        raise CommandError(
+            f"the database at {hosts} runs no transactions (a standalone server): the service"
+            " needs a replica set or a sharded cluster (a one-node replica set will do)"
+        )
 
 
 def serve(settings: Settings) -> None:
@@ -159,7 +167,8 @@ def migrate(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "new":
         return run_migrate(args, settings, "")
     with database_url(settings) as url:
-        check_database(url, settings.server_selection_timeout_ms)
+        # the runner refuses what needs transactions itself; status and a dry run do not
+        check_database(url, settings.server_selection_timeout_ms, transactions=False)
         return run_migrate(args, settings, url)
 
 

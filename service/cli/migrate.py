@@ -8,13 +8,14 @@ from typing import Any
 from bson import ObjectId
 from pymongo.errors import PyMongoError
 
+from migrations.context import server_has_transactions
 from migrations.errors import MigrationError
 from migrations.lock import lock_status
-from migrations.runner import Runner, RunOptions
+from migrations.runner import NO_TRANSACTIONS, Runner, RunOptions
 from migrations.scripts import new_script
 from migrations.verify import find_mismatches
 from service.platform.config import Settings
-from service.platform.db import create_client
+from service.platform.db import connect, create_client
 from service.rollout.repair import repair_mismatches
 
 
@@ -83,7 +84,7 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
                 mismatched: dict[ObjectId, list[str]] = {}
                 for mismatch in mismatches:
                     mismatched.setdefault(mismatch.user_id, []).append(mismatch.field)
-                for change in await repair_mismatches(db, mismatched):
+                for change in await _repair(settings, url, mismatched):
                     print(f"repaired: {change}")
                 mismatches = await find_mismatches(db)
                 print("after repair:")
@@ -94,6 +95,17 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
         raise MigrationError(f"the database failed: {error}") from error
     finally:
         await client.close()
+
+
+async def _repair(settings: Settings, url: str, mismatched: dict[ObjectId, list[str]]) -> list[str]:
+    """The service's repair (its write path: transactions, version checks, dual write)."""
+    database = await connect(url, settings.db_name, settings.server_selection_timeout_ms)
+    try:
+        if not server_has_transactions(await database.client.admin.command("hello")):
+            raise MigrationError("verify --repair writes in transactions: " + NO_TRANSACTIONS)
+        return await repair_mismatches(mismatched)
+    finally:
+        await database.close()
 
 
 async def _print_status(runner: Runner) -> None:

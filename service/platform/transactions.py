@@ -4,11 +4,13 @@ import asyncio
 import contextvars
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pymongo
+from pymongo import ReadPreference, WriteConcern
 from pymongo.asynchronous.mongo_client import AsyncMongoClient
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+from pymongo.read_concern import ReadConcern
 
 from service.platform.db import MongoDocument, Session, bound_client
 from service.platform.errors import ConcurrentChange, Unavailable
@@ -17,6 +19,15 @@ T = TypeVar("T")
 logger = logging.getLogger("profiles.transactions")
 
 WRITE_CONFLICT = 112
+
+TRANSACTION_OPTIONS: dict[str, Any] = {
+    "read_concern": ReadConcern("snapshot"),
+    "write_concern": WriteConcern("majority"),
+    "read_preference": ReadPreference.PRIMARY,
+}
+"""Every transaction's options, whatever the URL says: its reads from one snapshot, its
+commit acknowledged by a majority of the replica set (a write a failover cannot roll
+back), on the primary."""
 
 UNAVAILABLE_CODES = frozenset(
     {6, 7, 50, 89, 91, 134, 189, 262, 9001, 10058, 10107, 11600, 11602, 13435, 13436}
@@ -57,7 +68,7 @@ async def run_in_transaction(work: Callable[[Session], Awaitable[T]]) -> T:
     try:
         async with client.start_session() as session:
             try:
-                return await session.with_transaction(work)
+                return await session.with_transaction(work, **TRANSACTION_OPTIONS)
             except PyMongoError as error:
                 if error.timeout:
                     end_on_server(client, session)

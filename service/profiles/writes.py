@@ -187,13 +187,37 @@ async def apply_profile_patch(
     read (the caller decides between retrying and 412).
     """
     check_patch_fields(kind, patch)
-    current = editable_fields(profile)
-    merged = normalise_fields(apply_merge_patch(current, patch))
-    candidate = validated_document(kind, {**merged, "_id": profile.id, "userId": profile.userId})
-    candidate_fields = editable_fields(candidate)
-    changes = {key: candidate_fields.get(key) for key in patch}
+    merged = apply_merge_patch(editable_fields(profile), patch)
+    return await _write_fields(kind, profile, merged, set(patch), session)
+
+
+async def replace_profile_fields(
+    kind: ProfileKind,
+    profile: ProfileDocument,
+    values: dict[str, Any],
+    session: Session,
+) -> ProfileDocument | None:
+    """Set these owner fields to `values` whole (no merging of objects), with derived
+    fields recomputed, as one conditional write through `write_profile_changes` (dual
+    write included): None when the profile's version changed since it was read."""
+    merged = {**editable_fields(profile), **values}
+    return await _write_fields(kind, profile, merged, set(values), session)
+
+
+async def _write_fields(
+    kind: ProfileKind,
+    profile: ProfileDocument,
+    merged: dict[str, Any],
+    changed: set[str],
+    session: Session | None,
+) -> ProfileDocument | None:
     if profile.id is None:
-        raise RuntimeError("only a stored profile can be patched")
+        raise RuntimeError("only a stored profile can be changed")
+    candidate = validated_document(
+        kind, {**normalise_fields(merged), "_id": profile.id, "userId": profile.userId}
+    )
+    candidate_fields = editable_fields(candidate)
+    changes = {key: candidate_fields.get(key) for key in changed}
     changes.update(
         await derived_fields(
             kind, {**candidate_fields, **server_search_inputs(profile)}, profile.id, session

@@ -1,6 +1,15 @@
 """`profiles migrate verify --repair`: the fields `verify` found differing between a
 legacy user and its primary profile, brought to agree, the older side taking the newer
-one's value.
+one's value, through the service's own write path.
+
+Each user is repaired in one transaction that reads the user and the profile and writes
+one of them: a live write to either in between conflicts with it, and the repair runs
+again from fresh reads (or, after `ATTEMPTS`, is reported and left for the next run).
+Legacy newer (an older release wrote the user): the profile takes the mapped legacy
+values through `replace_profile_fields` (version check, derived fields, dual write).
+Profile newer: the user's fields take the profile's values as the dual write writes
+them (`legacy_sets`), only the fields found differing. A legacy value that cannot be
+mapped is recorded as an issue, and left where it is.
 
 The CLI runs `migrations.verify` and hands its findings here: this use case needs the
 service's rules (mapping, completeness, search fields) and `verify` must not.
@@ -8,86 +17,95 @@ service's rules (mapping, completeness, search fields) and `verify` must not.
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from bson import ObjectId
-from pymongo.asynchronous.database import AsyncDatabase
 
+from documents import User
 from documents.clock import utc_now
-from documents.collections import MIGRATION_ISSUES, PROJECTS, TRAINING, USERS
-from documents.derived.completeness import compute_completeness
-from documents.derived.search_fields import search_fields
+from documents.collections import MIGRATION_ISSUES
 from documents.legacy.fields import PROFILE_FIELDS
 from documents.legacy.mapping import legacy_updated_at, map_legacy_profile, normalise_profile_type
-from service.platform.db import MongoDocument
+from documents.legacy.mirror import legacy_sets
+from service.platform.db import Session
+from service.platform.errors import ConcurrentChange
+from service.platform.transactions import run_in_transaction
 from service.profiles.kinds import kind_of
+from service.profiles.reads import as_profile
+from service.profiles.writes import replace_profile_fields
+
+ATTEMPTS = 3
 
 
-async def repair_mismatches(
-    db: AsyncDatabase[MongoDocument], mismatched: Mapping[ObjectId, Sequence[str]]
-) -> list[str]:
-    """Bring the older side of each mismatched field up to the newer one, by update time.
+class _Moved(Exception):
+    """The profile changed between the repair's read and its write."""
 
-    Legacy newer (an older release wrote the user): the profile takes the mapped legacy
-    value (its version is bumped and derived fields recomputed). Profile newer: the legacy
-    field takes the profile's value. A legacy value that cannot be mapped is recorded as
-    an issue. Returns one line per change; mismatches it cannot repair (a missing profile)
-    are listed too.
-    """
+
+async def repair_mismatches(mismatched: Mapping[ObjectId, Sequence[str]]) -> list[str]:
+    """Repair each user's mismatched fields (documents bound by `connect`); one line per
+    change, and one per mismatch left as it was (a missing profile, a live change)."""
     changes: list[str] = []
     for user_id, found in mismatched.items():
-        user = await db[USERS].find_one({"_id": user_id})
-        profile_type = normalise_profile_type((user or {}).get("profileType"))
-        if user is None or profile_type is None:
-            changes.append(f"user {user_id}: cannot repair {list(found)}")
-            continue
-        collection = db[kind_of(profile_type).document.Settings.name]
-        profile = await collection.find_one({"userId": user_id})
-        if profile is None:
-            changes.append(f"user {user_id}: no {profile_type} profile; run `profiles migrate up`")
-            continue
-        expected, issues = map_legacy_profile(user, profile_type)
-        unmappable = {issue.field: issue for issue in issues}
-        legacy_newer = legacy_updated_at(user) > _aware(profile.get("updatedAt"))
-        fields = [field for field in found if field in PROFILE_FIELDS[profile_type]]
-        for field in [field for field in found if field in unmappable]:
-            issue = unmappable[field]
-            await db[MIGRATION_ISSUES].update_one(
-                {"userId": user_id, "field": issue.field, "rule": issue.rule},
-                {"$set": {"raw": issue.raw, "script": "repair", "recordedAt": utc_now()}},
-                upsert=True,
-            )
-            changes.append(f"user {user_id} {field}: recorded {issue.rule} {issue.raw!r}")
-        fields = [f for f in fields if f not in unmappable]
-        if not fields:
-            continue
-        if legacy_newer:
-            merged = {**profile, **{f: expected.get(f) for f in fields}}
-            owned = {"profileId": profile["_id"]}
-            projects = await db[PROJECTS].count_documents(owned)
-            training = await db[TRAINING].count_documents(owned)
-            score = compute_completeness(
-                profile_type, merged, project_count=projects, training_count=training
-            ).score
-            await collection.update_one(
-                {"_id": profile["_id"]},
-                {
-                    "$set": {
-                        **{f: expected.get(f) for f in fields},
-                        "completeness": score,
-                        **search_fields(profile_type, merged, score, profile["_id"]),
-                        "updatedAt": utc_now(),
-                    },
-                    "$inc": {"version": 1},
-                },
-            )
-            changes.extend(f"user {user_id} {f}: profile <- legacy" for f in fields)
-        else:
-            await db[USERS].update_one(
-                {"_id": user_id}, {"$set": {f: profile.get(f) for f in fields}}
-            )
-            changes.extend(f"user {user_id} {f}: legacy <- profile" for f in fields)
+        for attempt in range(ATTEMPTS):
+            try:
+                changes += await run_in_transaction(partial(_repair, user_id, found))
+                break
+            except (_Moved, ConcurrentChange):
+                if attempt == ATTEMPTS - 1:
+                    changes.append(
+                        f"user {user_id}: changed while being repaired; left for the next run"
+                    )
     return changes
+
+
+async def _repair(user_id: ObjectId, found: Sequence[str], session: Session) -> list[str]:
+    users = User.get_pymongo_collection()
+    user = await users.find_one({"_id": user_id}, session=session)
+    profile_type = normalise_profile_type((user or {}).get("profileType"))
+    if user is None or profile_type is None:
+        return [f"user {user_id}: cannot repair {list(found)}"]
+    kind = kind_of(profile_type)
+    raw = await kind.document.get_pymongo_collection().find_one(
+        {"userId": user_id}, session=session
+    )
+    if raw is None:
+        return [f"user {user_id}: no {profile_type} profile; run `profiles migrate up`"]
+    expected, issues = map_legacy_profile(user, profile_type)
+    unmappable = {issue.field: issue for issue in issues}
+    changes: list[str] = []
+    for field in [field for field in found if field in unmappable]:
+        issue = unmappable[field]
+        await _record_issue(user_id, issue.field, issue.rule, issue.raw, session)
+        changes.append(f"user {user_id} {field}: recorded {issue.rule} {issue.raw!r}")
+    fields = [f for f in found if f in PROFILE_FIELDS[profile_type] and f not in unmappable]
+    if not fields:
+        return changes
+    if legacy_updated_at(user) > _aware(raw.get("updatedAt")):
+        values = {f: expected.get(f) for f in fields}
+        updated = await replace_profile_fields(kind, as_profile(kind, raw), values, session)
+        if updated is None:
+            raise _Moved
+        return changes + [f"user {user_id} {f}: profile <- legacy" for f in fields]
+    sets = legacy_sets(profile_type, raw, user.get("profileType"))
+    await users.update_one(
+        {"_id": user_id}, {"$set": {f: sets[f] for f in fields if f in sets}}, session=session
+    )
+    return changes + [f"user {user_id} {f}: legacy <- profile" for f in fields]
+
+
+async def _record_issue(
+    user_id: ObjectId, field: str, rule: str, raw: Any, session: Session
+) -> None:
+    """Record a legacy value the profile cannot hold (one record per user, field and
+    rule, as the migrations record them)."""
+    collection = User.get_pymongo_collection().database[MIGRATION_ISSUES]
+    await collection.update_one(
+        {"userId": user_id, "field": field, "rule": rule},
+        {"$set": {"raw": raw, "script": "repair", "recordedAt": utc_now()}},
+        upsert=True,
+        session=session,
+    )
 
 
 def _aware(value: Any) -> datetime:

@@ -139,7 +139,12 @@ def test_flags_command_shows_and_changes_the_rollout(
         "readAllowlist": [],
         "readPercentage": 0,
     }
-    assert main(["flags", "--dual-write", "off", "--allowlist", "a, b", "--percentage", "10"]) == 0
+    # the admin API's rules: no dual write off while reads still come from legacy fields
+    assert main(["flags", "--dual-write", "off"]) == 1
+    assert "dual write can be off only" in capsys.readouterr().err
+    assert sync_db.feature_flags.find_one({"_id": "rollout"}) is None
+    changed = ["--read-source", "profiles", "--dual-write", "off", "--allowlist", "a, b"]
+    assert main(["flags", *changed, "--percentage", "10"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert (shown["dualWrite"], shown["readAllowlist"], shown["readPercentage"]) == (
         False,
@@ -148,5 +153,6 @@ def test_flags_command_shows_and_changes_the_rollout(
     )
     stored = sync_db.feature_flags.find_one({"_id": "rollout"})
     assert stored is not None and stored["dualWrite"] is False
+    assert stored["updatedBy"] == "profiles flags"
     assert main(["flags", "--percentage", "101"]) == 1
     assert capsys.readouterr().err.strip().startswith("profiles: --percentage")

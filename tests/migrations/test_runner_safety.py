@@ -3,10 +3,8 @@
 import asyncio
 import dataclasses
 import os
-import signal
 import sys
-import time
-from asyncio.subprocess import DEVNULL, PIPE
+from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,6 @@ from migrations.verify import find_mismatches
 from service.platform.db import MongoDocument, create_client
 from service.platform.embedded import EmbeddedDatabase
 from tests.factories.legacy import load_legacy, snapshot
-from tests.migrations.oracle import assert_migrated_whole
 
 Db = AsyncDatabase[MongoDocument]
 
@@ -211,45 +208,40 @@ async def standalone_db(tmp_path: Path) -> AsyncIterator[tuple[str, Db]]:
             await client.close()
 
 
-async def test_a_runner_killed_mid_batch_resumes_without_loss_or_duplicates(
+async def test_a_server_without_transactions_is_refused_in_one_line_but_can_be_looked_at(
     standalone_db: tuple[str, Db],
 ) -> None:
-    """kill -9 between the writes of one batch, on a server without transactions: the
-    hardest case, where a batch's writes land partly and only idempotency saves the
-    re-run. (With transactions the server aborts the dead runner's open batch.)"""
+    """Every batch commits its writes and its checkpoint in one transaction, and every
+    write of the service is one: on a standalone server `migrate up` and `serve` refuse
+    at once, in one line, having written nothing; `status`, `verify` and `up --dry-run`
+    (read-only) work."""
     url, db = standalone_db
     await load_legacy(db)
+    before = await everything(db)
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("PROFILES_")},
         "PROFILES_MONGODB_URL": url,
         "PROFILES_DB_NAME": "killed",
-        "PROFILES_JWT_SECRET": "not-used-here",
-        "PROFILES_MIGRATION_LOCK_TTL_SECONDS": "2",
+        "PROFILES_JWT_SECRET": "not-used-here-but-long-enough-0123456789",
     }
-    command = ["-m", "service.cli.main", "migrate", "up", "--to", "3", "--batch-size", "10"]
-    victim = await asyncio.create_subprocess_exec(
-        sys.executable, *command, env=env, stdout=DEVNULL, stderr=DEVNULL
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        created = await db.dancers.count_documents({})
-        checkpoint = await db.migration_state.find_one(
-            {"_id": 2, "checkpoints.users": {"$exists": True}}
-        )
-        # once a batch is committed, and if caught, while the next one is half written
-        if checkpoint is not None and (created % 10 or created > 25):
-            break
-        await asyncio.sleep(0.01)
-    victim.send_signal(signal.SIGKILL)
-    await victim.wait()
-    assert await db.dancers.count_documents({}) < 228, "killed too late to test resume"
 
-    rerun = await asyncio.create_subprocess_exec(
-        sys.executable, *command, "--wait", "20", env=env, stdout=DEVNULL, stderr=PIPE
-    )
-    _, errors = await asyncio.wait_for(rerun.communicate(), timeout=240)
-    assert rerun.returncode == 0, errors.decode()
-    await assert_migrated_whole(db)
+    async def profiles(*args: str) -> tuple[int, str, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "service.cli.main", *args, env=env, stdout=PIPE, stderr=PIPE
+        )
+        out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+        assert process.returncode is not None
+        return process.returncode, out.decode(), err.decode()
+
+    for command in (["migrate", "up"], ["migrate", "down"], ["serve"]):
+        code, _, errors = await profiles(*command)
+        assert code == 1, (command, errors)
+        assert "runs no transactions" in errors and "replica set" in errors, errors
+        assert len(errors.strip().splitlines()) == 1, errors
+    for command in (["migrate", "status"], ["migrate", "up", "--dry-run"]):
+        code, _, errors = await profiles(*command)
+        assert code == 0, (command, errors)
+    assert await everything(db) == before
 
 
 async def test_the_last_batch_marks_the_script_applied_in_its_transaction(legacy_db: Db) -> None:
