@@ -10,7 +10,6 @@ nothing is written: the plans are only counted.
 """
 
 import contextlib
-import sys
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -29,6 +28,7 @@ from migrations import collections as names
 from migrations.errors import MigrationError
 from migrations.lock import MigrationLock, now
 from migrations.lookups import find_by_ids
+from migrations.report import Report
 from migrations.verify import find_mismatches
 
 Document = dict[str, Any]
@@ -104,7 +104,7 @@ class MigrationContext:
         batch_size: int = 500,
         limit: int | None = None,
         force: bool = False,
-        progress: bool = False,
+        report: Report | None = None,
         session: AsyncClientSession | None = None,
     ) -> None:
         self.db = db
@@ -115,7 +115,7 @@ class MigrationContext:
         self.batch_size = batch_size
         self.limit = limit
         self.force = force
-        self.progress = progress
+        self.report = report
         self.session = session
         self.stats: Counter[str] = Counter()
         self.processed = 0  # documents handled (what `limit` counts)
@@ -123,6 +123,8 @@ class MigrationContext:
         self.total = 0
         self.partial = False
         self._dry_checkpoints: dict[str, Any] = {}
+        self._phase: tuple[str, str, int, int] | None = None
+        """The running phase: its name, its collection, `seen` when it began, its total."""
         self._started = time.monotonic()
 
     async def create_indexes(self, collection: str, models: list[IndexModel]) -> list[str]:
@@ -185,8 +187,11 @@ class MigrationContext:
         ids were read is handled as it is now, or skipped if it no longer matches.
         """
         last = await self._checkpoint(phase)
-        self.total += await self.db[collection].count_documents(_after(query, last))
+        phase_total = await self.db[collection].count_documents(_after(query, last))
+        self.total += phase_total
         scope = _Scope(query, keep, projection)
+        self._phase = (phase, collection, self.seen, phase_total)
+        self._report()
         while True:
             outcome = await self._stream(phase, collection, scope, handler, last, final)
             if outcome is None:
@@ -239,7 +244,7 @@ class MigrationContext:
                     phase, collection, scope, handler, ids, closing
                 )
                 self.processed += count
-                self._report(phase)
+                self._report()
                 if more_after:
                     return ids[-1]
         finally:
@@ -345,18 +350,14 @@ class MigrationContext:
             session=session,
         )
 
-    def _report(self, phase: str) -> None:
-        if not self.progress:
+    def _report(self) -> None:
+        """The running phase's progress: documents of its collection handled or passed
+        over, of those there were when it began (more may appear meanwhile)."""
+        if self.report is None or self._phase is None:
             return
-        elapsed = max(time.monotonic() - self._started, 1e-6)
-        rate = self.seen / elapsed
-        left = max(self.total - self.seen, 0)
-        eta = left / rate if rate else 0.0
-        sys.stderr.write(
-            f"\r  {self.version:04d} {phase}: {self.seen}/{self.total}"
-            f" ({rate:,.0f} docs/s, ETA {eta:,.0f}s)   "
-        )
-        sys.stderr.flush()
+        phase, collection, seen_before, total = self._phase
+        done = self.seen - seen_before
+        self.report.phase(self.version, phase, collection, done, max(total, done))
 
 
 def _after(query: Document, last: Any) -> Document:

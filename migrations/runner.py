@@ -24,6 +24,7 @@ from migrations import collections as names
 from migrations.context import TRANSACTION_OPTIONS, MigrationContext, server_has_transactions
 from migrations.errors import MigrationError
 from migrations.lock import DEFAULT_TTL_SECONDS, MigrationLock, lock_status, now
+from migrations.report import LineReport, Report
 from migrations.scripts import Script, discover
 
 Document = dict[str, Any]
@@ -38,9 +39,9 @@ UNFINISHED = ("running", "rolling back")
 interrupted."""
 
 
-def _say_takeover(lock: MigrationLock, say: Say) -> None:
+def _say_takeover(lock: MigrationLock, report: Report) -> None:
     if lock.took_over_from is not None:
-        say(
+        report.note(
             f"took over the migration lock from {lock.took_over_from} (expired: that runner"
             " died or stalled); its session was ended on the server first"
         )
@@ -63,8 +64,12 @@ class RunOptions:
     wait_seconds: float = 0.0
     lock_ttl: float = DEFAULT_TTL_SECONDS
     owner: str | None = None
-    progress: bool = False
     say: Say = field(default=_stderr)
+    report: Report | None = None
+    """How the run is told (default: one line per script through `say`)."""
+
+    def reporter(self) -> Report:
+        return self.report if self.report is not None else LineReport(self.say)
 
 
 @dataclass(frozen=True)
@@ -185,17 +190,25 @@ class Runner:
             return []
         session = self.db.client.start_session()
         lock = None if options.dry_run else MigrationLock(self.db, options.owner, options.lock_ttl)
+        report = options.reporter()
         if lock is not None:
             await lock.acquire(options.wait_seconds, session.session_id)
-            _say_takeover(lock, options.say)
+            _say_takeover(lock, report)
         summaries: list[Document] = []
+        report.run_started("up --dry-run" if options.dry_run else "up", len(todo))
         try:
             for script in todo:
                 if script.destructive and not options.allow_destructive:
                     # it stays pending; later non-destructive scripts do not wait for it
-                    options.say(f"{script.label}: destructive, left pending (--allow-destructive)")
+                    report.script_finished(
+                        script.version,
+                        script.name,
+                        "left pending (destructive: --allow-destructive)",
+                        0,
+                        {},
+                    )
                     continue
-                summary = await self._apply(script, options, lock, transactions, session)
+                summary = await self._apply(script, options, lock, transactions, session, report)
                 summaries.append(summary)
                 if summary["status"] != "applied":
                     break
@@ -208,6 +221,7 @@ class Runner:
                 " are kept: run `profiles migrate up` again to resume"
             ) from error
         finally:
+            report.run_finished()
             if lock is not None:
                 await lock.release()
             await session.end_session()
@@ -220,7 +234,9 @@ class Runner:
         lock: MigrationLock | None,
         transactions: bool,
         session: AsyncClientSession,
+        report: Report,
     ) -> Document:
+        report.script_started(script.version, script.name)
         ctx = MigrationContext(
             self.db,
             version=script.version,
@@ -229,7 +245,7 @@ class Runner:
             dry_run=options.dry_run,
             batch_size=options.batch_size,
             limit=options.limit,
-            progress=options.progress,
+            report=report,
             session=session,
         )
         if script.precondition is not None:
@@ -254,16 +270,11 @@ class Runner:
         await script.up(ctx)
         duration_ms = int((time.monotonic() - started) * 1000)
         status = "partial" if ctx.partial else "applied"
-        if options.progress:
-            sys.stderr.write("\n")
         if not options.dry_run:
             await self._finish(script, ctx, status, duration_ms)
         stats = dict(ctx.stats)
         verb = "would change" if options.dry_run else status
-        options.say(
-            f"{script.label}: {verb} in {duration_ms} ms; "
-            + ", ".join(f"{key} {value}" for key, value in sorted(stats.items()))
-        )
+        report.script_finished(script.version, script.name, verb, duration_ms, stats)
         return {
             "version": script.version,
             "status": status,
@@ -306,10 +317,13 @@ class Runner:
         session = self.db.client.start_session()
         lock = MigrationLock(self.db, options.owner, options.lock_ttl)
         await lock.acquire(options.wait_seconds, session.session_id)
-        _say_takeover(lock, options.say)
+        report = options.reporter()
+        _say_takeover(lock, report)
         summaries: list[Document] = []
+        report.run_started("down", len(todo))
         try:
             for script in todo:
+                report.script_started(script.version, script.name)
                 ctx = MigrationContext(
                     self.db,
                     version=script.version,
@@ -317,6 +331,7 @@ class Runner:
                     transactions=transactions,
                     batch_size=options.batch_size,
                     force=options.force,
+                    report=report,
                     session=session,
                 )
                 started = time.monotonic()
@@ -328,9 +343,12 @@ class Runner:
                 await script.down(ctx)
                 await self.db[names.STATE].delete_one({"_id": script.version})
                 duration_ms = int((time.monotonic() - started) * 1000)
-                options.say(f"{script.label}: rolled back in {duration_ms} ms; {dict(ctx.stats)}")
+                report.script_finished(
+                    script.version, script.name, "rolled back", duration_ms, dict(ctx.stats)
+                )
                 summaries.append({"version": script.version, "stats": dict(ctx.stats)})
         finally:
+            report.run_finished()
             await lock.release()
             await session.end_session()
         return summaries

@@ -2,15 +2,20 @@
 
 import argparse
 import asyncio
+import json
 import sys
+from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
+from migrations.collections import ISSUES
 from migrations.context import server_has_transactions
 from migrations.errors import MigrationError
 from migrations.lock import lock_status
+from migrations.report import JsonReport, LineReport, Report, TerminalReport
 from migrations.runner import NO_TRANSACTIONS, Runner, RunOptions
 from migrations.scripts import new_script
 from migrations.verify import find_mismatches
@@ -18,12 +23,20 @@ from service.platform.config import Settings
 from service.platform.db import connect, create_client
 from service.rollout.repair import repair_mismatches
 
+PENDING_EXIT = 3
+"""`migrate status`'s exit code while a non-destructive migration is not applied."""
+
 
 def add_migrate_parser(commands: Any) -> None:
     """Register `migrate` and its subcommands on the top-level parser."""
     migrate = commands.add_parser("migrate", help="versioned data migrations")
     actions = migrate.add_subparsers(dest="action", required=True)
-    actions.add_parser("status", help="every migration and its state")
+    status = actions.add_parser(
+        "status",
+        help="every migration and its state; exit 0 when every non-destructive one is"
+        f" applied, {PENDING_EXIT} when one is not (a deploy gate)",
+    )
+    status.add_argument("--json", action="store_true", help="one JSON object")
     up = actions.add_parser("up", help="apply pending migrations in order")
     up.add_argument("--to", type=int, help="stop after this version")
     up.add_argument("--dry-run", action="store_true", help="count what would change; write nothing")
@@ -40,6 +53,9 @@ def add_migrate_parser(commands: Any) -> None:
     verify.add_argument(
         "--repair", action="store_true", help="bring the older side up to the newer one"
     )
+    issues = actions.add_parser("issues", help="the values migrations recorded instead of keeping")
+    issues.add_argument("--field", help="only the issues of this legacy field")
+    issues.add_argument("--json", action="store_true", help="one JSON object per line")
     new = actions.add_parser("new", help="write a template for the next version")
     new.add_argument("name")
 
@@ -68,10 +84,12 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
             force=getattr(args, "force", False),
             wait_seconds=getattr(args, "wait", 0.0),
             lock_ttl=settings.migration_lock_ttl_seconds,
-            progress=sys.stderr.isatty(),
+            report=_report(settings),
         )
         if args.action == "status":
-            await _print_status(runner)
+            return await _print_status(runner, as_json=args.json)
+        if args.action == "issues":
+            return await _print_issues(db, args.field, as_json=args.json)
         elif args.action == "up":
             await runner.up(options)
         elif args.action == "down":
@@ -108,8 +126,60 @@ async def _repair(settings: Settings, url: str, mismatched: dict[ObjectId, list[
         await database.close()
 
 
-async def _print_status(runner: Runner) -> None:
-    for line in await runner.status():
+def _report(settings: Settings) -> Report:
+    """JSON lines in JSON log mode; progress bars on a terminal; else a line per script."""
+    if settings.log_format == "json":
+        return JsonReport(_stderr)
+    if sys.stderr.isatty():
+        return TerminalReport(_stderr)
+    return LineReport(_stderr)
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+async def _print_status(runner: Runner, *, as_json: bool) -> int:
+    """Print the state of every migration and the lock; `PENDING_EXIT` when a
+    non-destructive migration is not applied."""
+    lines = await runner.status()
+    held = await lock_status(runner.db)
+    pending = [
+        line.script.version
+        for line in lines
+        if line.state != "applied" and not line.script.destructive
+    ]
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "migrations": [
+                        {
+                            "version": line.script.version,
+                            "name": line.script.name,
+                            "state": line.state,
+                            "destructive": line.script.destructive,
+                            "appliedAt": line.applied_at,
+                            "checksumOk": line.checksum_ok,
+                            "rulesOk": line.rules_ok,
+                            "detail": line.detail,
+                        }
+                        for line in lines
+                    ],
+                    "pending": pending,
+                    "lock": None
+                    if held is None
+                    else {
+                        "owner": held.get("owner"),
+                        "expiresAt": held.get("expiresAt"),
+                        "token": held.get("token"),
+                    },
+                },
+                default=_json_value,
+            )
+        )
+        return PENDING_EXIT if pending else 0
+    for line in lines:
         applied = line.applied_at.isoformat(timespec="seconds") if line.applied_at else "-"
         checksum = "ok" if line.checksum_ok else "CHANGED"
         rules = "ok" if line.rules_ok else "CHANGED"
@@ -117,7 +187,6 @@ async def _print_status(runner: Runner) -> None:
             f"{line.script.version:04d}  {line.script.name:<40} {line.state:<12} {applied:<26}"
             f" checksum {checksum}  rules {rules}  {line.detail}".rstrip()
         )
-    held = await lock_status(runner.db)
     if held:
         print(
             f"lock held by {held.get('owner')} until {held.get('expiresAt')}"
@@ -125,3 +194,32 @@ async def _print_status(runner: Runner) -> None:
         )
     else:
         print("lock free")
+    return PENDING_EXIT if pending else 0
+
+
+async def _print_issues(
+    db: AsyncDatabase[dict[str, Any]], field: str | None, *, as_json: bool
+) -> int:
+    """Every recorded issue (of `field`), oldest first: who, which field, which rule, the
+    raw value kept, by which script."""
+    query = {} if field is None else {"field": field}
+    count = 0
+    async for issue in db[ISSUES].find(query, sort=[("recordedAt", 1), ("_id", 1)]):
+        count += 1
+        if as_json:
+            print(json.dumps({k: v for k, v in issue.items() if k != "_id"}, default=_json_value))
+        else:
+            print(
+                f"{issue.get('userId')}  {issue.get('field')}  {issue.get('rule')}"
+                f"  {issue.get('raw')!r}  (script {issue.get('script')}, {issue.get('recordedAt')})"
+            )
+    if not as_json:
+        print(f"{count} issues")
+    return 0
+
+
+def _json_value(value: Any) -> Any:
+    """Dates as ISO 8601, ids and other BSON values as their strings."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)

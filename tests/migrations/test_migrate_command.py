@@ -11,6 +11,7 @@ from pymongo.database import Database
 
 from documents.derived.completeness import compute_completeness
 from service.cli.main import main
+from service.cli.migrate import PENDING_EXIT
 from service.platform.config import Settings
 from tests.fixtures import LEGACY_SMALL
 
@@ -37,7 +38,7 @@ def sync_db(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Syn
 
 
 def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["migrate", "status"]) == 0
+    assert main(["migrate", "status"]) == PENDING_EXIT  # the deploy gate: migrations pending
     status = capsys.readouterr().out.splitlines()
     assert [line.split()[:3] for line in status[:5]] == [
         ["0001", "user_profile_refs", "pending"],
@@ -53,7 +54,7 @@ def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[st
 
     assert main(["migrate", "up", "--limit", "40", "--batch-size", "16"]) == 0
     capsys.readouterr()
-    assert main(["migrate", "status"]) == 0
+    assert main(["migrate", "status"]) == PENDING_EXIT
     partial = capsys.readouterr().out.splitlines()[1]
     assert "partial" in partial and partial.endswith(" of 262")
     seen = int(partial.split()[-3])  # the 40 handled, and the choreographers passed over
@@ -65,6 +66,24 @@ def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[st
 
     assert main(["migrate", "up"]) == 0
     assert sync_db.dancers.count_documents({}) == 228
+    told = capsys.readouterr().err
+    finished = [line for line in told.splitlines() if " in " in line and " ms" in line]
+    assert finished and all(line[:5].rstrip("_").isdigit() for line in finished), told
+    assert main(["migrate", "status", "--json"]) == 0  # only the destructive 0005 is left
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["pending"] == [] and shown["lock"] is None
+    states = {m["version"]: m["state"] for m in shown["migrations"]}
+    assert states[5] == "pending" and states[2] == "applied"
+
+    recorded = sync_db.migration_issues.count_documents({})
+    assert recorded > 0
+    assert main(["migrate", "issues", "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == recorded and {"userId", "field", "rule", "raw"} <= set(lines[0])
+    field = lines[0]["field"]
+    assert main(["migrate", "issues", "--field", field]) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert text[-1] == f"{sync_db.migration_issues.count_documents({'field': field})} issues"
 
     assert main(["migrate", "verify"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "0 mismatches"
@@ -119,8 +138,22 @@ def test_a_held_lock_is_one_line_and_exit_1(
     )
     assert "Traceback" not in captured.err
     assert sync_db.dancers.count_documents({}) == 0
-    assert main(["migrate", "status"]) == 0
+    assert main(["migrate", "status"]) == PENDING_EXIT
     assert "lock held by deploy-7" in capsys.readouterr().out
+
+
+def test_json_logs_make_json_progress(
+    sync_db: SyncDb, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROFILES_LOG_FORMAT", "json")
+    assert main(["migrate", "up", "--to", "2", "--batch-size", "50"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    kinds = [event["event"] for event in events]
+    assert kinds[0] == "run" and kinds.count("script") == 2, kinds
+    phases = [event for event in events if event["event"] == "phase"]
+    assert phases and all(0 <= e["done"] <= e["total"] for e in phases)
+    last = [e for e in phases if e["version"] == 2][-1]
+    assert last["collection"] == "users" and last["done"] == last["total"]
 
 
 def test_bad_arguments_are_one_line(sync_db: SyncDb, capsys: pytest.CaptureFixture[str]) -> None:
