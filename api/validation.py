@@ -18,7 +18,7 @@ from pydantic import BaseModel, RootModel
 from pydantic.fields import FieldInfo
 
 from api.deps import WIRE_NAMES
-from service.profiles.writes import SERVER_FIELDS
+from documents.profile_base import SERVER_FIELDS
 
 SERVER_OWNED_FIELDS = (SERVER_FIELDS - {"revision_id"}) | {
     "profileType",

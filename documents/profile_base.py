@@ -52,6 +52,31 @@ class ProfileDocument(Document):
     completeness: int = 0
     searchTokens: list[str] = Field(default_factory=list)
     rankKey: str = ""
+    derivedWith: str | None = None
+    """The digest of the rules the derived fields were computed with
+    (`documents.derived.rules`); None: before digests, or by a migration's own rules."""
     createdAt: datetime = Field(default_factory=utc_now)
     updatedAt: datetime = Field(default_factory=utc_now)
     version: int = 1
+
+
+# what a profile document holds besides the fields its owner edits
+SERVER_FIELDS = frozenset(
+    {
+        "id",
+        "revision_id",
+        "userId",
+        "isActive",
+        "isPrimary",
+        "completeness",
+        "searchTokens",
+        "rankKey",
+        "derivedWith",
+        "createdAt",
+        "updatedAt",
+        "version",
+        "verified",
+        "verifiedAt",
+        "verifiedBy",
+    }
+)

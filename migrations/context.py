@@ -25,6 +25,7 @@ from pymongo.errors import ConnectionFailure
 from pymongo.read_concern import ReadConcern
 
 from migrations import collections as names
+from migrations.derive import STALE
 from migrations.errors import MigrationError
 from migrations.lock import MigrationLock, now
 from migrations.lookups import find_by_ids
@@ -126,6 +127,11 @@ class MigrationContext:
         self._phase: tuple[str, str, int, int] | None = None
         """The running phase: its name, its collection, `seen` when it began, its total."""
         self._started = time.monotonic()
+
+    def not_derived_now(self) -> Document:
+        """The query of the profiles whose derived fields are not of this release's
+        rules (a rescan of derived fields passes over the others: `migrations.derive`)."""
+        return dict(STALE)
 
     async def create_indexes(self, collection: str, models: list[IndexModel]) -> list[str]:
         """Build `models` on `collection` as a deploy should: committed once a majority

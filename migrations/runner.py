@@ -22,6 +22,7 @@ from pymongo.errors import PyMongoError
 
 from migrations import collections as names
 from migrations.context import TRANSACTION_OPTIONS, MigrationContext, server_has_transactions
+from migrations.derive import derive_stale
 from migrations.errors import MigrationError
 from migrations.lock import DEFAULT_TTL_SECONDS, MigrationLock, lock_status, now
 from migrations.report import LineReport, Report
@@ -196,8 +197,14 @@ class Runner:
             _say_takeover(lock, report)
         summaries: list[Document] = []
         report.run_started("up --dry-run" if options.dry_run else "up", len(todo))
+        derived = options.dry_run
         try:
             for script in todo:
+                if script.derives and not derived:
+                    # every profile to this release's rules first: the script then
+                    # passes over them (a fresh database derives each profile once)
+                    await derive_stale(self.db, batch_size=options.batch_size, report=report)
+                    derived = True
                 if script.destructive and not options.allow_destructive:
                     # it stays pending; later non-destructive scripts do not wait for it
                     report.script_finished(

@@ -27,18 +27,22 @@ EARLIER_CHECKSUMS: dict[int, frozenset[str]] = {
     2: frozenset({"70a54f0b3a5457b80cbc6c6a333494d89d34b47598b6039303be8cbbaabc554b"}),
     3: frozenset({"bd060ac354edda9180622db31ce24ef21c0ce56eb1a84d7d41d4993cd216a388"}),
     5: frozenset({"ab2c46e2bb9d80f676c1e6c34cf265aa3603b29b1a4e50205238b69624186c22"}),
+    # 0006, 0008 and 0010 rescanned every profile, then only those whose derived fields
+    # are not of the running release's rules (the others are as new or newer)
     6: frozenset(
         {
             "b3084e3d47fe09bb336c14c426d64aa71ed19fe575f3e83562a774e9ad495c7b",
             "352b0274f948b11be3776762406bcf3f184103ec747b5d5e45013b97c3af1231",
         }
     ),
+    10: frozenset({"5318b1e53a1eaf9a3325497b26953377a89c1ba169c28c265e7ef10cd455422f"}),
     # 0008 as first released counted a batch's records with a `$match` + `$group`
     # pipeline; then with indexed finds (`migrations.counts`). The counts are the same.
     8: frozenset(
         {
             "deb95fe9b52064e13703e691b712fb48102a707dd936b30ca30b9ba3069cbb16",
             "779abbaa8e2cccaef263618f6860907b15b6b5b4c22f7dcb1a219d15d15a2d86",
+            "20914232a98f1a8242463508918797eb800ea4ce3bf98e27a555f6c281eef43e",
         }
     ),
 }
@@ -65,6 +69,11 @@ class Script:
         return recorded == self.checksum or recorded in EARLIER_CHECKSUMS.get(
             self.version, frozenset()
         )
+
+    @property
+    def derives(self) -> bool:
+        """True for scripts that rewrite derived fields (the runner derives first)."""
+        return bool(getattr(self.module, "DERIVES", False))
 
     @property
     def destructive(self) -> bool:

@@ -22,6 +22,9 @@ from migrations.context import Batch, Document, MigrationContext
 from migrations.frozen.search_fields_0006 import search_fields
 
 DESTRUCTIVE = False
+DERIVES = True
+"""It rewrites derived fields: the runner first brings every profile to this release's
+rules (`migrations.derive`), and the script passes over the profiles that already are."""
 
 INDEX_NOT_FOUND = 27
 NEW_INDEXES = [
@@ -72,7 +75,11 @@ async def up(ctx: MigrationContext) -> None:
                 )
 
         await ctx.batches(
-            collection, collection, {}, handle, final=collection == names.CHOREOGRAPHERS
+            collection,
+            collection,
+            ctx.not_derived_now(),
+            handle,
+            final=collection == names.CHOREOGRAPHERS,
         )
 
 
@@ -86,7 +93,9 @@ async def down(ctx: MigrationContext) -> None:
             for profile in profiles:
                 batch.write(
                     collection,
-                    UpdateOne({"_id": profile["_id"]}, {"$unset": {"rankKey": ""}}),
+                    UpdateOne(
+                        {"_id": profile["_id"]}, {"$unset": {"rankKey": "", "derivedWith": ""}}
+                    ),
                     f"{collection} rankKey removed",
                 )
 

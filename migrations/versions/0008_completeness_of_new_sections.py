@@ -18,6 +18,9 @@ from migrations.frozen.completeness_0008 import compute_completeness
 from migrations.frozen.search_fields_0006 import rank_key
 
 DESTRUCTIVE = False
+DERIVES = True
+"""It rewrites derived fields: the runner first brings every profile to this release's
+rules (`migrations.derive`), and the script passes over the profiles that already are."""
 
 
 async def _counts(
@@ -59,7 +62,11 @@ async def up(ctx: MigrationContext) -> None:
                 )
 
         await ctx.batches(
-            collection, collection, {}, handle, final=collection == names.CHOREOGRAPHERS
+            collection,
+            collection,
+            ctx.not_derived_now(),
+            handle,
+            final=collection == names.CHOREOGRAPHERS,
         )
 
 

@@ -21,6 +21,9 @@ from migrations import collections as names
 from migrations.context import Batch, Document, MigrationContext
 
 DESTRUCTIVE = False
+DERIVES = True
+"""It rewrites derived fields: the runner first brings every profile to this release's
+rules (`migrations.derive`), and the script passes over the profiles that already are."""
 
 
 def _level(profile: Document) -> str:
@@ -41,7 +44,9 @@ def plain_key(profile: Document) -> str:
     return f"{_level(profile)}{profile['_id']}"
 
 
-async def _rewrite(ctx: MigrationContext, key_of: Callable[[Document], str], step: str) -> None:
+async def _rewrite(
+    ctx: MigrationContext, key_of: Callable[[Document], str], step: str, query: Document
+) -> None:
     for collection in names.PROFILE_COLLECTIONS.values():
 
         async def handle(
@@ -52,16 +57,21 @@ async def _rewrite(ctx: MigrationContext, key_of: Callable[[Document], str], ste
                 if profile.get("rankKey") == key:
                     batch.counts[f"{collection} already current"] += 1
                     continue
+                # a key of this script's form is not of the release's rules: the profile
+                # is derived again by the next `profiles migrate derive`
                 batch.write(
                     collection,
-                    UpdateOne({"_id": profile["_id"]}, {"$set": {"rankKey": key}}),
+                    UpdateOne(
+                        {"_id": profile["_id"]},
+                        {"$set": {"rankKey": key}, "$unset": {"derivedWith": ""}},
+                    ),
                     f"{collection} rankKey rewritten",
                 )
 
         await ctx.batches(
             f"{step}:{collection}",
             collection,
-            {},
+            query,
             handle,
             final=collection == names.CHOREOGRAPHERS,
         )
@@ -69,9 +79,9 @@ async def _rewrite(ctx: MigrationContext, key_of: Callable[[Document], str], ste
 
 async def up(ctx: MigrationContext) -> None:
     """Rewrite every profile's `rankKey` with the spread."""
-    await _rewrite(ctx, spread_key, "up")
+    await _rewrite(ctx, spread_key, "up", ctx.not_derived_now())
 
 
 async def down(ctx: MigrationContext) -> None:
     """Rewrite every profile's `rankKey` in the previous form."""
-    await _rewrite(ctx, plain_key, "down")
+    await _rewrite(ctx, plain_key, "down", {})

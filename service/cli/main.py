@@ -173,9 +173,21 @@ def migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def apply_pending_migrations(settings: Settings, url: str) -> None:
-    """Bring the embedded database up to date (non-destructive scripts only)."""
-    args = argparse.Namespace(action="up", allow_destructive=False)
-    run_migrate(args, settings, url)
+    """Bring the embedded database up to date (non-destructive scripts only), then
+    re-derive what is not of this release's rules in the background (readiness does not
+    wait for it, as in a deploy)."""
+    run_migrate(argparse.Namespace(action="up", allow_destructive=False), settings, url)
+    derive = argparse.Namespace(action="derive", batch_size=500)
+    threading.Thread(
+        target=_derive_quietly, args=(derive, settings, url), name="derive", daemon=True
+    ).start()
+
+
+def _derive_quietly(args: argparse.Namespace, settings: Settings, url: str) -> None:
+    try:
+        run_migrate(args, settings, url)
+    except Exception:
+        logger.exception("re-deriving profiles failed; run `profiles migrate derive`")
 
 
 def print_token(settings: Settings, sub: str, roles: list[str], ttl: int) -> None:

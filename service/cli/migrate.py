@@ -13,6 +13,7 @@ from pymongo.errors import PyMongoError
 
 from migrations.collections import ISSUES
 from migrations.context import server_has_transactions
+from migrations.derive import derive_stale
 from migrations.errors import MigrationError
 from migrations.lock import lock_status
 from migrations.report import JsonReport, LineReport, Report, TerminalReport
@@ -53,6 +54,12 @@ def add_migrate_parser(commands: Any) -> None:
     verify.add_argument(
         "--repair", action="store_true", help="bring the older side up to the newer one"
     )
+    derive = actions.add_parser(
+        "derive",
+        help="re-derive the profiles whose derived fields are not of this release's rules"
+        " (online; run it after `up`)",
+    )
+    derive.add_argument("--batch-size", type=int, default=500)
     issues = actions.add_parser("issues", help="the values migrations recorded instead of keeping")
     issues.add_argument("--field", help="only the issues of this legacy field")
     issues.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -90,6 +97,9 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
             return await _print_status(runner, as_json=args.json)
         if args.action == "issues":
             return await _print_issues(db, args.field, as_json=args.json)
+        if args.action == "derive":
+            await derive_stale(db, batch_size=options.batch_size, report=options.report)
+            return 0
         elif args.action == "up":
             await runner.up(options)
         elif args.action == "down":

@@ -12,10 +12,9 @@ from pydantic import ValidationError
 from pymongo import ReturnDocument
 
 from documents.clock import utc_now
-from documents.derived.completeness import compute_completeness
-from documents.derived.search_fields import search_fields
+from documents.derived.rules import derived_values
 from documents.legacy.fields import PROFILE_FIELDS
-from documents.profile_base import ProfileDocument
+from documents.profile_base import SERVER_FIELDS, ProfileDocument
 from documents.profile_sections import ITEM_SECTIONS
 from service.platform.db import MongoDocument, Session
 from service.platform.errors import InvalidInput, PreconditionFailed
@@ -23,27 +22,6 @@ from service.platform.merge_patch import apply_merge_patch
 from service.profiles.kinds import ProfileKind
 from service.profiles.reads import as_profile, sub_record_counts
 from service.rollout.dual_write import mirror_to_legacy
-
-# what a profile document holds besides the fields its owner edits
-SERVER_FIELDS = frozenset(
-    {
-        "id",
-        "revision_id",
-        "userId",
-        "isActive",
-        "isPrimary",
-        "completeness",
-        "searchTokens",
-        "rankKey",
-        "createdAt",
-        "updatedAt",
-        "version",
-        "verified",
-        "verifiedAt",
-        "verifiedBy",
-    }
-)
-
 
 LEGACY_FIELDS = {kind: frozenset(fields) for kind, fields in PROFILE_FIELDS.items()}
 
@@ -108,14 +86,13 @@ async def derived_fields(
     *,
     new: bool = False,
 ) -> dict[str, Any]:
-    """`completeness`, `searchTokens` and `rankKey` of the profile `profile_id` with
-    these fields (`verified` among them for a choreographer); a `new` profile has no
-    project or training records yet."""
+    """`completeness`, `searchTokens`, `rankKey` and `derivedWith` of the profile
+    `profile_id` with these fields (`verified` among them for a choreographer); a `new`
+    profile has no project or training records yet."""
     projects, training = (0, 0) if new else await sub_record_counts(profile_id, session)
-    score = compute_completeness(
-        kind.name, fields, project_count=projects, training_count=training
-    ).score
-    return {"completeness": score, **search_fields(kind.name, fields, score, profile_id)}
+    return derived_values(
+        kind.name, fields, profile_id, project_count=projects, training_count=training
+    )
 
 
 def validated_document(kind: ProfileKind, raw: dict[str, Any]) -> ProfileDocument:

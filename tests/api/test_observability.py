@@ -190,4 +190,4 @@ async def test_metrics_can_be_kept_behind_a_token(settings: Settings, database: 
             assert refused.status_code == 401, headers
             assert refused.headers["content-type"].startswith("application/problem+json")
         allowed = await client.get("/metrics", headers={"Authorization": f"Bearer {secret}"})
-        assert allowed.status_code == 200 and "profiles_requests_total" in allowed.text
+        assert allowed.status_code == 200 and "profiles_database_up" in allowed.text

@@ -18,6 +18,7 @@ from bson.json_util import CANONICAL_JSON_OPTIONS
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from documents.derived.rules import RULES_DIGEST
 from migrations.runner import Runner, RunOptions
 from tests.factories.legacy import load_legacy
 
@@ -110,6 +111,8 @@ def _normalised(collection: str, document: Document, labels: dict[ObjectId, str]
         if isinstance(key, str) and key[3:] == f"{_spread(profile_id)}{profile_id}":
             document["rankKey"] = f"{key[:3]}<spread><id>"
         document["searchTokens"] = _tokens(document.get("searchTokens"))
+        if document.get("derivedWith") == RULES_DIGEST:
+            document["derivedWith"] = "<this release's rules>"
     named: Document = _named(document, labels)
     return named
 
