@@ -5,15 +5,35 @@ Never save a `User` whole: that would drop unknown legacy keys and retype values
 stored as doubles, `_creationTime`). Write users with targeted `$set` / `$unset` only.
 """
 
+import math
 from datetime import datetime
 from typing import Any
 
 from beanie import Document, PydanticObjectId
-from pydantic import ConfigDict, Field
+from pydantic import (
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 from pymongo import ASCENDING, IndexModel
 
 from documents.collections import USERS
 from documents.vocabulary import ProfileType
+
+USABLE_OR_ABSENT = (
+    "email",
+    "fullName",
+    "createdAt",
+    "updatedAt",
+    "creationTime",
+    "activeProfileType",
+    "activeDancerId",
+    "activeChoreographerId",
+)
+"""Account fields the service reads through the model: a value of another type reads as
+absent."""
 
 
 class User(Document):
@@ -51,6 +71,28 @@ class User(Document):
     representationStatus: Any = None
     representation: Any = None
     searchPattern: Any = None
+
+    @field_validator(*USABLE_OR_ABSENT, mode="wrap")
+    @classmethod
+    def _unusable_reads_as_absent(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A stored value of another type (legacy data: a number as a name, a Regex as an
+        email, NaN as a creation time, `"Dancer "` as the active profile type) reads as
+        absent, so the account is still read; the stored value itself stays as it is
+        (users are written with targeted updates only)."""
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        try:
+            return handler(value)
+        except ValidationError:
+            return None
+
+    @field_validator("onboardingComplete", mode="wrap")
+    @classmethod
+    def _not_a_bool_is_not_complete(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            return False
 
     @property
     def oid(self) -> PydanticObjectId:

@@ -8,10 +8,16 @@ key carried over from legacy data that no document declares (`representation.age
 document declares it.
 """
 
+import datetime
+import enum
+import math
 import types
 from typing import Any, Union, get_args, get_origin
 
+from bson import Decimal128
+from bson.code import Code
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from documents.profile_base import ProfileDocument
 
@@ -28,10 +34,44 @@ INTERNAL_FIELDS = frozenset({"_id", "id", "searchTokens", "rankKey", "derivedWit
 VIEW_FIELDS = frozenset({"id", "userId", "profileType"})
 
 
+_LEFT_OUT = object()
+
+
+def json_ready(value: Any) -> Any:
+    """`value` (a document as Python values) as the API can answer it: values with no
+    JSON form that is the same value are left out, at any depth: non-finite numbers,
+    Regex, Timestamp, DBRef, Code, MinKey/MaxKey, binary data, ObjectIds (legacy data
+    can hold them where a profile declares nothing). The stored document keeps them."""
+    ready = _ready(value)
+    return None if ready is _LEFT_OUT else ready
+
+
+def _ready(value: Any) -> Any:
+    if isinstance(value, Code):
+        return _LEFT_OUT  # a str, to Python
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return int(value)  # an Int64 too
+    if isinstance(value, float):
+        return value if math.isfinite(value) else _LEFT_OUT
+    if isinstance(value, Decimal128):
+        number = float(value.to_decimal())
+        return number if math.isfinite(number) else _LEFT_OUT
+    if isinstance(value, dict):
+        kept = {str(key): _ready(item) for key, item in value.items()}
+        return {key: item for key, item in kept.items() if item is not _LEFT_OUT}
+    if isinstance(value, list | tuple):
+        return [item for item in map(_ready, value) if item is not _LEFT_OUT]
+    if isinstance(value, datetime.date | datetime.time | datetime.timedelta | enum.Enum):
+        return to_jsonable_python(value)
+    return _LEFT_OUT
+
+
 def profile_view(profile: ProfileDocument, *, full: bool) -> dict[str, Any]:
     """The JSON-ready representation of `profile`, full or public."""
     fields = set(type(profile).model_fields) - INTERNAL_FIELDS
-    body: dict[str, Any] = profile.model_dump(mode="json", include=fields)
+    body: dict[str, Any] = json_ready(profile.model_dump(mode="python", include=fields))
     view: dict[str, Any] = {
         "id": str(profile.id),
         "userId": str(profile.userId),
