@@ -1,6 +1,7 @@
 """Counting related records per owner, for the scripts that score profiles."""
 
 from collections import Counter
+from collections.abc import Hashable
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -25,9 +26,14 @@ async def counts_by(
     every server answers its `$match` from the index (the embedded one scans the
     collection per batch)."""
     found: Counter[Any] = Counter()
+    wanted = set(values)
     projection = {field: 1, "_id": 0}
     async for row in find_in(db, collection, field, values, projection=projection, session=session):
-        found[row.get(field)] += 1
+        value = row.get(field)
+        # `$in` also matches a list holding one of the values: such a reference is not
+        # one (never guessed), and is not counted
+        if isinstance(value, Hashable) and value in wanted:
+            found[value] += 1
     return found
 
 

@@ -36,6 +36,9 @@ EARLIER_CHECKSUMS: dict[int, frozenset[str]] = {
         }
     ),
     10: frozenset({"5318b1e53a1eaf9a3325497b26953377a89c1ba169c28c265e7ef10cd455422f"}),
+    # 0004 read every record's `userId` as a key, which a list or an object cannot be (the
+    # run stopped with a traceback): a database that applied it had none such
+    4: frozenset({"6ce89df8661667e868fb72a9215bbc7818c850b18bcc9b7235edb15753ec6a2b"}),
     # 0008 as first released counted a batch's records with a `$match` + `$group`
     # pipeline; then with indexed finds (`migrations.counts`). The counts are the same.
     8: frozenset(

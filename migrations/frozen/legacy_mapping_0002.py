@@ -5,12 +5,13 @@ Only the normalisations LEGACY.md allows are applied; every value that cannot be
 is returned as an `Issue` (field, rule, raw value) instead of being dropped or guessed.
 """
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from bson import ObjectId
+from bson import Decimal128, ObjectId
 
 ProfileType = Literal["dancer", "choreographer"]
 
@@ -42,7 +43,7 @@ EMPTY_IS_NULL = frozenset({"sagAftraId", "companyName"})
 REPRESENTATION_STATUSES = frozenset({"represented", "seeking", "independent"})
 PROFILE_TYPES: tuple[ProfileType, ...] = ("dancer", "choreographer")
 
-_HEIGHT = re.compile(r"^(\d+)'(\d+)\"?$")
+_HEIGHT = re.compile(r"^([0-9]{1,3})'([0-9]{1,3})\"?$")  # ASCII digits only
 
 
 @dataclass(frozen=True)
@@ -69,19 +70,39 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
+def _finite_number(value: Any) -> float | None:
+    """`value` as a float when it is a finite number (int, Int64, double, Decimal128; a
+    bool is not one), else None."""
+    if isinstance(value, Decimal128):
+        value = value.to_decimal()
+        return float(value) if value.is_finite() else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
+
+
+MAX_INCHES = 120
+
+
 def _height(raw: Any) -> tuple[dict[str, Any] | None, Issue | None]:
+    unrecognised = None, Issue("attributes.height", "height-unrecognised", raw)
     if isinstance(raw, dict):
+        numbers = [_finite_number(v) for v in raw.values()]
         if set(raw) <= {"feet", "inches"} and all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in raw.values()
+            n is not None and 0 <= n <= MAX_INCHES for n in numbers
         ):
             return raw, None
-        return None, Issue("attributes.height", "height-unrecognised", raw)
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and raw >= 0:
-        feet, inches = divmod(raw, 12)
+        return unrecognised
+    inches_total = _finite_number(raw)
+    if inches_total is not None and 0 <= inches_total <= MAX_INCHES:
+        feet, inches = divmod(inches_total if isinstance(raw, Decimal128) else raw, 12)
         return {"feet": int(feet), "inches": inches}, None
-    if isinstance(raw, str) and (match := _HEIGHT.match(raw)) and int(match.group(2)) < 12:
-        return {"feet": int(match.group(1)), "inches": int(match.group(2))}, None
-    return None, Issue("attributes.height", "height-unrecognised", raw)
+    if isinstance(raw, str) and (match := _HEIGHT.match(raw)):
+        feet, inches = int(match.group(1)), int(match.group(2))
+        if inches < 12 and feet * 12 + inches <= MAX_INCHES:
+            return {"feet": feet, "inches": inches}, None
+    return unrecognised
 
 
 def _attributes(raw: Any) -> tuple[Any, list[Issue]]:
@@ -103,13 +124,10 @@ def _headshots(raw: list[Any]) -> tuple[list[Any], list[Issue]]:
     kept = [dict(h) for h in raw if isinstance(h, dict)]
 
     def key(index: int) -> tuple[float, int]:
-        position = kept[index].get("position")
-        number = (
-            position
-            if isinstance(position, int | float) and not isinstance(position, bool)
-            else float("inf")
-        )
-        return float(number), index
+        # finite numbers first, in their order; the rest (NaN, null, strings, bools,
+        # missing) after them, in list order
+        number = _finite_number(kept[index].get("position"))
+        return (float("inf") if number is None else number), index
 
     for position, index in enumerate(sorted(range(len(kept)), key=key)):
         kept[index]["position"] = position
@@ -178,8 +196,12 @@ def legacy_created_at(user: dict[str, Any]) -> datetime:
     if isinstance(created, datetime):
         return created if created.tzinfo else created.replace(tzinfo=UTC)
     creation_ms = user.get("_creationTime")
-    if isinstance(creation_ms, int | float) and not isinstance(creation_ms, bool):
-        return datetime.fromtimestamp(creation_ms / 1000, UTC)
+    milliseconds = _finite_number(creation_ms)
+    if milliseconds is not None:
+        try:
+            return datetime.fromtimestamp(milliseconds / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            pass  # no representable date: the ObjectId's time
     oid = user["_id"]
     return oid.generation_time if isinstance(oid, ObjectId) else datetime.now(UTC)
 

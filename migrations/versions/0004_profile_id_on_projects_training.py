@@ -5,6 +5,7 @@ Records this script linked carry `profileIdBackfilled: true`, so `down` unlinks 
 those and never a record the service created with its own `profileId`.
 """
 
+from bson import ObjectId
 from pymongo import UpdateOne
 
 from migrations import collections as names
@@ -18,7 +19,11 @@ async def up(ctx: MigrationContext) -> None:
     """Link every unlinked record to its user's primary profile."""
 
     async def handle(records: list[Document], batch: Batch) -> None:
-        user_ids = list({record["userId"] for record in records if "userId" in record})
+        # a `userId` that is not an ObjectId (a string, an object, a list) is never
+        # guessed: the record stays unlinked
+        user_ids = list(
+            {record["userId"] for record in records if isinstance(record.get("userId"), ObjectId)}
+        )
         primary: dict[object, object] = {}
         for collection in names.PROFILE_COLLECTIONS.values():
             found = ctx.db[collection].find(
@@ -29,7 +34,8 @@ async def up(ctx: MigrationContext) -> None:
             async for profile in found:
                 primary[profile["userId"]] = profile["_id"]
         for record in records:
-            profile_id = primary.get(record.get("userId"))
+            user_id = record.get("userId")
+            profile_id = primary.get(user_id) if isinstance(user_id, ObjectId) else None
             if profile_id is None:
                 batch.counts["skipped (no profile)"] += 1
                 continue

@@ -146,3 +146,56 @@ async def test_headshot_positions_long_bios_timestamps_and_unloadable_values(leg
     stored = await legacy_db.users.find_one({"_id": no_created["_id"]})
     assert stored is not None and isinstance(stored["_creationTime"], float)
     assert "createdAt" not in stored
+
+
+async def test_values_that_stopped_the_run_are_recorded_and_the_run_completes(
+    legacy_db: Db,
+) -> None:
+    """Non-finite and out-of-range numbers, non-ASCII digits, a NaN headshot position and
+    references that are not ObjectIds: the run (and its dry run) completes."""
+    users = [
+        legacy_user(profileType="dancer", displayName="Inf", attributes={"height": float("inf")}),
+        legacy_user(profileType="dancer", displayName="Huge", attributes={"height": 1e30}),
+        legacy_user(
+            profileType="dancer", displayName="Wide", attributes={"height": "\uff15'\uff17\""}
+        ),
+        legacy_user(profileType="dancer", displayName="Tall", attributes={"height": "99'1"}),
+        legacy_user(profileType="dancer", displayName="NaN time", _creationTime=float("nan")),
+        legacy_user(profileType="dancer", displayName="Far time", _creationTime=1e20),
+        legacy_user(profileType="dancer", displayName="Inf time", _creationTime=float("inf")),
+        legacy_user(
+            profileType="dancer",
+            displayName="Shots",
+            headshots=[
+                {"storageId": "a", "position": 3},
+                {"storageId": "b", "position": float("nan")},
+                {"storageId": "c", "position": 1},
+                {"storageId": "d", "position": 0},
+            ],
+        ),
+    ]
+    await legacy_db.projects.insert_many(
+        [
+            {"userId": [users[0]["_id"]], "title": "a list"},
+            {"userId": {"id": str(users[0]["_id"])}, "title": "an object"},
+            {"userId": users[0]["_id"], "title": "a reference"},
+        ]
+    )
+    await legacy_db.users.insert_many(users)
+    await Runner(legacy_db).up(RunOptions(batch_size=3, dry_run=True, say=lambda line: None))
+    await Runner(legacy_db).up(RunOptions(batch_size=3, say=lambda line: None))
+
+    for user in users[:4]:
+        assert ("attributes.height", "height-unrecognised") in await issues_of(legacy_db, user)
+        assert "height" not in (
+            (await profile_of(legacy_db, user, "dancer")).get("attributes") or {}
+        )
+    for user in users[4:7]:
+        created = (await profile_of(legacy_db, user, "dancer"))["createdAt"]
+        assert created == user["_id"].generation_time  # the ObjectId's time
+    shots = (await profile_of(legacy_db, users[7], "dancer"))["headshots"]
+    order = [shot["storageId"] for shot in sorted(shots, key=lambda shot: shot["position"])]
+    assert order == ["d", "c", "a", "b"]  # the NaN position after the numbered ones
+    linked = {p["title"]: p.get("profileId") async for p in legacy_db.projects.find({})}
+    assert linked["a list"] is None and linked["an object"] is None
+    assert linked["a reference"] is not None
