@@ -2,6 +2,15 @@
 
 from typing import Any
 
+from bson import json_util
+from bson.json_util import CANONICAL_JSON_OPTIONS
+
+
+def canonical(value: Any) -> str:
+    """`value` as canonical Extended JSON (keys sorted): equal exactly when the values and
+    their BSON types are, however they were decoded (NaN included)."""
+    return json_util.dumps(value, json_options=CANONICAL_JSON_OPTIONS, sort_keys=True)
+
 
 def same_value(left: Any, right: Any) -> bool:
     """True when two BSON-ish values are equal in value and in numeric type; in objects,
@@ -9,6 +18,8 @@ def same_value(left: Any, right: Any) -> bool:
     if isinstance(left, bool) or isinstance(right, bool):
         return type(left) is type(right) and left == right
     if isinstance(left, int | float) and isinstance(right, int | float):
+        if isinstance(left, float) and isinstance(right, float) and left != left:
+            return right != right  # NaN is NaN (as canonical Extended JSON says)
         return type(left) is type(right) and left == right
     if isinstance(left, dict) and isinstance(right, dict):
         keys = set(left) | set(right)

@@ -18,7 +18,7 @@ from documents.legacy.fields import PROFILE_FIELDS
 from documents.legacy.mapping import map_legacy_profile, normalise_profile_type
 from migrations import collections as names
 from migrations.lookups import find_in
-from migrations.values import same_value
+from migrations.values import canonical, same_value
 
 Document = dict[str, Any]
 BATCH = 500
@@ -61,7 +61,7 @@ async def _recorded_issues(
 ) -> set[tuple[Any, ...]]:
     found = find_in(db, names.ISSUES, "userId", user_ids)
     return {
-        (issue["userId"], issue["field"], issue["rule"], repr(issue.get("raw")))
+        (issue["userId"], issue["field"], issue["rule"], canonical(issue.get("raw")))
         async for issue in found
     }
 
@@ -90,7 +90,7 @@ def _compare_user(
             user["_id"],
             "profileType",
             "profile-type-unrecognised",
-            repr(user.get("profileType")),
+            canonical(user.get("profileType")),
         ) in recorded:
             return []
         return [Mismatch(user["_id"], "profileType", user.get("profileType"), None)]
@@ -100,7 +100,7 @@ def _compare_user(
     expected, issues = map_legacy_profile(user, profile_type)
     found: list[Mismatch] = []
     for issue in issues:
-        if (user["_id"], issue.field, issue.rule, repr(issue.raw)) not in recorded:
+        if (user["_id"], issue.field, issue.rule, canonical(issue.raw)) not in recorded:
             found.append(Mismatch(user["_id"], issue.field, issue.raw, f"unrecorded {issue.rule}"))
     skipped = {issue.field for issue in issues}
     for field in PROFILE_FIELDS[profile_type]:

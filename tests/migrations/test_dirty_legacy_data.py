@@ -199,3 +199,23 @@ async def test_values_that_stopped_the_run_are_recorded_and_the_run_completes(
     linked = {p["title"]: p.get("profileId") async for p in legacy_db.projects.find({})}
     assert linked["a list"] is None and linked["an object"] is None
     assert linked["a reference"] is not None
+
+
+async def test_verify_takes_nan_as_nan_and_a_recorded_value_as_recorded(legacy_db: Db) -> None:
+    """ "Equal" is equal canonical Extended JSON: a NaN the profile kept equals the
+    legacy NaN, and a recorded value of any type (a date here) is not a mismatch."""
+    users = [
+        legacy_user(
+            profileType="dancer",
+            displayName="NaN inside",
+            headshots=[{"storageId": "a", "position": 0, "legacyScore": float("nan")}],
+        ),
+        legacy_user(
+            profileType="dancer",
+            displayName="Dated status",
+            representationStatus=datetime(2023, 5, 1, 12, 30, tzinfo=UTC),
+        ),
+    ]
+    await migrate(legacy_db, users)
+    assert await issues_of(legacy_db, users[1])  # the date was recorded, not kept
+    assert await find_mismatches(legacy_db) == []
