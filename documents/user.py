@@ -104,4 +104,12 @@ class User(Document):
     class Settings:
         name = USERS
         use_revision = False
-        indexes = [IndexModel([("authId", ASCENDING)], name="authId_unique", unique=True)]
+        indexes = [
+            IndexModel(
+                [("authId", ASCENDING)],
+                name="authId_unique",
+                unique=True,
+                # legacy users without a usable `authId` do not count as sharing one
+                partialFilterExpression={"authId": {"$type": "string", "$gt": ""}},
+            )
+        ]

@@ -34,8 +34,23 @@ PROFILE_INDEXES = [
         name="search_tokens",
     ),
 ]
+USABLE_AUTH_ID: dict[str, Any] = {"$type": "string", "$gt": ""}
+"""An `authId` that names someone: a non-empty string (as an index filter; it also
+matches an array holding one, which `IS_USABLE` does not)."""
+IS_USABLE: dict[str, Any] = {
+    "$and": [{"$eq": [{"$type": "$authId"}, "string"]}, {"$gt": ["$authId", ""]}]
+}
 INDEXES: dict[str, list[IndexModel]] = {
-    "users": [IndexModel([("authId", ASCENDING)], name="authId_unique", unique=True)],
+    # unique among the users with a usable `authId` (a non-empty string): users without
+    # one are recorded one by one and migrated, and do not count as sharing one
+    "users": [
+        IndexModel(
+            [("authId", ASCENDING)],
+            name="authId_unique",
+            unique=True,
+            partialFilterExpression={"authId": USABLE_AUTH_ID},
+        )
+    ],
     "dancers": PROFILE_INDEXES,
     "choreographers": [
         *PROFILE_INDEXES,
@@ -68,8 +83,25 @@ INDEXES: dict[str, list[IndexModel]] = {
 }
 
 
+async def _record_unusable_auth_ids(ctx: MigrationContext) -> int:
+    """Record every user whose `authId` is missing, null, empty or not a string (one
+    record each; `absent` tells a missing one from a null)."""
+    recorded = 0
+    unusable = {"$expr": {"$not": [IS_USABLE]}}
+    async for user in ctx.db["users"].find(unusable, {"authId": 1}):
+        found = {"raw": user["authId"]} if "authId" in user else {"raw": None, "absent": True}
+        await ctx.db["migration_issues"].update_one(
+            {"userId": user["_id"], "field": "authId", "rule": "authId-unusable"},
+            {"$set": {**found, "script": ctx.version, "recordedAt": now()}},
+            upsert=True,
+        )
+        recorded += 1
+    return recorded
+
+
 async def _record_duplicate_auth_ids(ctx: MigrationContext) -> int:
     pipeline: list[dict[str, Any]] = [
+        {"$match": {"$expr": IS_USABLE}},
         {"$group": {"_id": "$authId", "ids": {"$push": "$_id"}, "count": {"$sum": 1}}},
         {"$match": {"count": {"$gt": 1}}},
     ]
@@ -90,6 +122,7 @@ async def up(ctx: MigrationContext) -> None:
         ctx.stats["indexes"] = sum(len(models) for models in INDEXES.values())
         return
     await ctx.create_indexes("migration_issues", INDEXES["migration_issues"])
+    ctx.stats["users without a usable authId"] += await _record_unusable_auth_ids(ctx)
     duplicates = await _record_duplicate_auth_ids(ctx)
     if duplicates:
         raise MigrationError(

@@ -4,9 +4,11 @@ kind, and every value that cannot be mapped recorded, never dropped silently."""
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
+from migrations.errors import MigrationError
 from migrations.runner import Runner, RunOptions
 from migrations.verify import find_mismatches
 from service.platform.db import MongoDocument
@@ -219,3 +221,32 @@ async def test_verify_takes_nan_as_nan_and_a_recorded_value_as_recorded(legacy_d
     await migrate(legacy_db, users)
     assert await issues_of(legacy_db, users[1])  # the date was recorded, not kept
     assert await find_mismatches(legacy_db) == []
+
+
+async def test_users_without_a_usable_auth_id_are_recorded_one_by_one_and_migrated(
+    legacy_db: Db,
+) -> None:
+    """Missing, null, empty and non-string `authId`s do not count as one shared
+    `authId`: each such user is recorded (a missing one told from a null) and migrated;
+    two users who share a real one still stop the run."""
+    users = [legacy_user(profileType="dancer", displayName=f"No id {n}") for n in range(5)]
+    del users[0]["authId"]
+    users[1]["authId"] = None
+    users[2]["authId"] = ""
+    users[3]["authId"] = 42
+    users[4]["authId"] = ["a", "list"]
+    await migrate(legacy_db, users)
+    for user in users:
+        assert await issues_of(legacy_db, user) == {("authId", "authId-unusable")}, user
+        await profile_of(legacy_db, user, "dancer")
+    absent = await legacy_db.migration_issues.find_one({"userId": users[0]["_id"]})
+    null = await legacy_db.migration_issues.find_one({"userId": users[1]["_id"]})
+    assert absent is not None and absent.get("absent") is True
+    assert null is not None and "absent" not in null and null["raw"] is None
+
+    twins = [legacy_user(authId="same-person"), legacy_user(authId="same-person")]
+    await legacy_db.users.drop_index("authId_unique")  # as before the migration
+    await legacy_db.users.insert_many(twins)
+    await legacy_db.migration_state.delete_many({})
+    with pytest.raises(MigrationError, match="1 authId values are shared"):
+        await Runner(legacy_db).up(RunOptions(say=lambda line: None))
