@@ -16,6 +16,7 @@ from migrations.context import server_has_transactions
 from migrations.derive import derive_stale
 from migrations.errors import MigrationError
 from migrations.lock import lock_status
+from migrations.prune import prune
 from migrations.report import JsonReport, LineReport, Report, TerminalReport
 from migrations.runner import NO_TRANSACTIONS, Runner, RunOptions
 from migrations.scripts import new_script
@@ -60,6 +61,13 @@ def add_migrate_parser(commands: Any) -> None:
         " (online; run it after `up`)",
     )
     derive.add_argument("--batch-size", type=int, default=500)
+    prune = actions.add_parser(
+        "prune",
+        help="delete issue records and legacy backups older than N days (says what; nothing"
+        " without --yes)",
+    )
+    prune.add_argument("--older-than-days", type=int, required=True, metavar="N")
+    prune.add_argument("--yes", action="store_true", help="delete (else only count)")
     issues = actions.add_parser("issues", help="the values migrations recorded instead of keeping")
     issues.add_argument("--field", help="only the issues of this legacy field")
     issues.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -97,6 +105,14 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
             return await _print_status(runner, as_json=args.json)
         if args.action == "issues":
             return await _print_issues(db, args.field, as_json=args.json)
+        if args.action == "prune":
+            if args.older_than_days < 1:
+                raise MigrationError("--older-than-days must be at least 1")
+            counts = await prune(db, args.older_than_days, delete=args.yes)
+            verb = "deleted" if args.yes else "would delete (run again with --yes)"
+            for collection, count in counts.items():
+                print(f"{collection}: {verb} {count} older than {args.older_than_days} days")
+            return 0
         if args.action == "derive":
             await derive_stale(db, batch_size=options.batch_size, report=options.report)
             return 0

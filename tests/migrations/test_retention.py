@@ -1,11 +1,16 @@
-"""Migration 0009: issue records and legacy backups expire after the retention."""
+"""Migration 0009 gave issue records and legacy backups a retention (TTL indexes); 0011
+takes it back (they may hold the only copy of a value), and `profiles migrate prune`
+deletes old ones when an operator says so."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations.errors import MigrationError
+from migrations.lock import now
+from migrations.prune import prune
 from migrations.runner import Runner, RunOptions
 from service.platform.db import MongoDocument
 
@@ -23,8 +28,8 @@ async def ttl_indexes(db: AsyncDatabase[MongoDocument]) -> dict[tuple[str, str],
     return found
 
 
-def quiet() -> RunOptions:
-    return RunOptions(say=lambda line: None)
+def quiet(to: int | None = 9) -> RunOptions:
+    return RunOptions(say=lambda line: None, to=to)
 
 
 async def test_up_creates_ttl_indexes_with_the_default_retention(
@@ -44,7 +49,7 @@ async def test_retention_comes_from_the_setting_and_down_drops_the_indexes(
     legacy_db: AsyncDatabase[MongoDocument], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PROFILES_RETENTION_DAYS", "7")
-    await Runner(legacy_db).up(RunOptions(say=lambda line: None, to=8))
+    await Runner(legacy_db).up(quiet(8))
     await legacy_db.migration_issues.insert_one({"userId": 1, "field": "f", "rule": "r"})
     await legacy_db.legacy_user_backup.insert_one({"_id": 1, "fields": {}})
 
@@ -84,3 +89,38 @@ async def test_an_existing_ttl_index_gets_the_configured_expiry(
     await Runner(legacy_db).up(quiet())
 
     assert (await ttl_indexes(legacy_db))[("migration_issues", "recordedAt")] == 30 * DAY
+
+
+async def test_0011_drops_the_ttl_indexes_and_down_puts_them_back(
+    legacy_db: AsyncDatabase[MongoDocument], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROFILES_RETENTION_DAYS", "7")
+    await Runner(legacy_db).up(quiet(None))
+    assert await ttl_indexes(legacy_db) == {}  # nothing holding the only copy expires
+
+    await Runner(legacy_db).down(quiet(10))
+    assert await ttl_indexes(legacy_db) == {
+        ("migration_issues", "recordedAt"): 7 * DAY,
+        ("legacy_user_backup", "backedUpAt"): 7 * DAY,
+    }
+
+
+async def test_prune_says_what_it_deletes_and_deletes_only_with_yes(
+    legacy_db: AsyncDatabase[MongoDocument],
+) -> None:
+    old, recent = now() - timedelta(days=40), now() - timedelta(days=2)
+    await legacy_db.migration_issues.insert_many(
+        [
+            {"userId": n, "field": "f", "rule": "r", "recordedAt": when}
+            for n, when in enumerate([old, old, recent])
+        ]
+    )
+    await legacy_db.legacy_user_backup.insert_many(
+        [{"_id": 1, "backedUpAt": old}, {"_id": 2, "backedUpAt": recent}]
+    )
+    counted = await prune(legacy_db, 30, delete=False)
+    assert counted == {"migration_issues": 2, "legacy_user_backup": 1}
+    assert await legacy_db.migration_issues.count_documents({}) == 3
+    assert await prune(legacy_db, 30, delete=True) == counted
+    assert await legacy_db.migration_issues.count_documents({}) == 1
+    assert await legacy_db.legacy_user_backup.count_documents({}) == 1
