@@ -21,6 +21,7 @@ from migrations.runner import Runner, RunOptions
 from service.platform.config import Settings
 from service.platform.db import Database, MongoDocument, connect
 from service.platform.embedded import EmbeddedDatabase
+from tests.api.deadline_helpers import CommandRecorder, command_recorder, stop_recording
 from tests.fault_tally import TALLY
 from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET
 
@@ -107,3 +108,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     """The fault tally after a run that injected faults."""
     if TALLY.failpoints:
         terminalreporter.write_line(TALLY.line())
+
+
+@pytest.fixture
+def recorder(db_name: str) -> Iterator[CommandRecorder]:
+    """The commands sent to this test's database (by clients made after it)."""
+    try:
+        yield command_recorder(db_name)
+    finally:
+        stop_recording()

@@ -2,9 +2,7 @@
 and never read again for a stranger to an older account."""
 
 import datetime
-from collections.abc import Iterator
 
-import pytest
 from bson import ObjectId
 from pymongo import AsyncMongoClient
 
@@ -16,16 +14,7 @@ from service.platform.db import Database, MongoDocument
 from service.profiles.access import sees_full_view
 from service.profiles.kinds import kind_of
 from service.profiles.reads import load_profile
-from tests.api.deadline_helpers import CommandRecorder, command_recorder, stop_recording
-
-
-@pytest.fixture
-def recorder(db_name: str) -> Iterator[CommandRecorder]:
-    """The commands sent to this test's database (by clients made after it)."""
-    try:
-        yield command_recorder(db_name)
-    finally:
-        stop_recording()
+from tests.api.deadline_helpers import CommandRecorder
 
 
 def _made_ago(seconds: float) -> ObjectId:
