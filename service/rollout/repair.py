@@ -72,26 +72,33 @@ async def _repair(user_id: ObjectId, found: Sequence[str], session: Session) -> 
     if raw is None:
         return [f"user {user_id}: no {profile_type} profile; run `profiles migrate up`"]
     expected, issues = map_legacy_profile(user, profile_type)
-    unmappable = {issue.field: issue for issue in issues}
     changes: list[str] = []
-    for field in [field for field in found if field in unmappable]:
-        issue = unmappable[field]
-        await _record_issue(user_id, issue.field, issue.rule, issue.raw, session)
-        changes.append(f"user {user_id} {field}: recorded {issue.rule} {issue.raw!r}")
-    fields = [f for f in found if f in PROFILE_FIELDS[profile_type] and f not in unmappable]
+    holding: set[str] = set()  # fields with a part the profile cannot hold
+    for field in found:
+        for issue in issues:
+            if issue.field == field or issue.field.startswith(field + "."):
+                await _record_issue(user_id, issue.field, issue.rule, issue.raw, session)
+                changes.append(f"user {user_id} {field}: recorded {issue.rule} {issue.raw!r}")
+                holding.add(field)
+    fields = [f for f in found if f in PROFILE_FIELDS[profile_type]]
     if not fields:
         return changes
     if legacy_updated_at(user) > _aware(raw.get("updatedAt")):
+        # the profile takes the mapped legacy value (what it cannot hold left out, and
+        # recorded above)
         values = {f: expected.get(f) for f in fields}
         updated = await replace_profile_fields(kind, as_profile(kind, raw), values, session)
         if updated is None:
             raise _Moved
         return changes + [f"user {user_id} {f}: profile <- legacy" for f in fields]
+    # never over a legacy value the profile cannot hold: it may be its only copy
     sets = legacy_sets(profile_type, raw, user.get("profileType"))
-    await users.update_one(
-        {"_id": user_id}, {"$set": {f: sets[f] for f in fields if f in sets}}, session=session
-    )
-    return changes + [f"user {user_id} {f}: legacy <- profile" for f in fields]
+    writable = [f for f in fields if f not in holding and f in sets]
+    if writable:
+        await users.update_one(
+            {"_id": user_id}, {"$set": {f: sets[f] for f in writable}}, session=session
+        )
+    return changes + [f"user {user_id} {f}: legacy <- profile" for f in writable]
 
 
 async def _record_issue(

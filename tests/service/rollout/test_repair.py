@@ -59,3 +59,24 @@ async def test_a_live_write_during_a_repair_is_kept_and_the_repair_redone(
     # and what the repair derived is derived from it, not from the profile it first read
     assert stored["searchTokens"] == search_tokens_of("dancer", stored)
     assert stored["version"] == 3  # the live write, then the repair, each once
+
+
+async def test_a_value_the_profile_cannot_hold_is_recorded_never_overwritten(
+    database: Database, raw_client: AsyncMongoClient[MongoDocument], settings: Settings
+) -> None:
+    """A legacy value no rule maps (a height written `5 foot 7`), found unrecorded: the
+    repair records it and leaves it where it is, whichever side is newer."""
+    db = raw_client[settings.db_name]
+    await complete_onboarding(Caller("tall-tale"), "dancer", None, "Tal Tale", {})
+    user = await db.users.find_one({"authId": "tall-tale"})
+    assert user is not None
+    height = {"height": "5 foot 7"}
+    await db.users.update_one({"_id": user["_id"]}, {"$set": {"attributes": height}})
+
+    lines = await repair.repair_mismatches({user["_id"]: ["attributes"]})
+
+    assert lines == [f"user {user['_id']} attributes: recorded height-unrecognised '5 foot 7'"]
+    stored = await db.users.find_one({"_id": user["_id"]})
+    assert stored is not None and stored["attributes"] == height  # not nulled
+    issue = await db.migration_issues.find_one({"userId": user["_id"]})
+    assert issue is not None and issue["raw"] == "5 foot 7"
