@@ -40,6 +40,8 @@ TRANSACTION_OPTIONS: dict[str, Any] = {
 }
 """Every batch's transaction: its reads from one snapshot, its commit acknowledged by a
 majority (what survives a failover), on the primary; whatever the URL says."""
+ISSUE_KEY = ("userId", "field", "rule", "index")
+"""What identifies an issue record (`index`: null for a whole field)."""
 INDEX_BUILD_TIMEOUT_MS = 3_600_000
 """How long one index build may take before the run gives up (an hour)."""
 WriteOp = Any  # a PyMongo bulk operation (InsertOne, UpdateOne, DeleteOne, ...)
@@ -67,9 +69,14 @@ class Batch:
         self.writes.setdefault(collection, []).append(operation)
         self.counts[counter] += 1
 
-    def issue(self, user_id: ObjectId, field_name: str, rule: str, raw: Any) -> None:
-        """Record a value that could not be carried over (idempotent per user, field, rule)."""
-        self.issues.append({"userId": user_id, "field": field_name, "rule": rule, "raw": raw})
+    def issue(
+        self, user_id: ObjectId, field_name: str, rule: str, raw: Any, index: int | None = None
+    ) -> None:
+        """Record a value that could not be carried over (idempotent per user, field, rule
+        and, for an element of a list, its index in the legacy list)."""
+        self.issues.append(
+            {"userId": user_id, "field": field_name, "rule": rule, "index": index, "raw": raw}
+        )
         self.counts["issues"] += 1
 
 
@@ -331,7 +338,7 @@ class MigrationContext:
             await self.db[names.ISSUES].bulk_write(
                 [
                     UpdateOne(
-                        {"userId": i["userId"], "field": i["field"], "rule": i["rule"]},
+                        {key: i[key] for key in ISSUE_KEY},
                         {"$set": {**i, "script": self.version, "recordedAt": now()}},
                         upsert=True,
                     )

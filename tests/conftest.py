@@ -15,6 +15,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pydantic import SecretStr
 from pymongo import AsyncMongoClient
+from pymongo.errors import ConnectionFailure
 
 from api.app import create_app
 from migrations.runner import Runner, RunOptions
@@ -65,9 +66,23 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
         yield database
     finally:
         try:
-            await database.client.drop_database(settings.db_name)
+            await _drop(database.client, settings.db_name)
         finally:  # closed even when the drop fails, or the next test sees its sockets
             await database.close()
+
+
+async def _drop(client: AsyncMongoClient[MongoDocument], name: str) -> None:
+    """Drop database `name`, again after a dropped connection: Litestar's
+    `AsyncTestClient` blocks the test's event loop while the app answers, so after a long
+    run of requests this client may find its connections interrupted (its monitor's
+    heartbeat was not read in time)."""
+    for attempt in range(3):
+        try:
+            await client.drop_database(name)
+            return
+        except ConnectionFailure:
+            if attempt == 2:
+                raise
 
 
 @pytest.fixture

@@ -27,6 +27,9 @@ class Issue:
     field: str
     rule: str
     raw: Any
+    index: int | None = None
+    """The element's index in the legacy list, for an element of a list field (each bad
+    element has a record of its own)."""
 
 
 def normalise_profile_type(raw: Any) -> ProfileType | None:
@@ -93,7 +96,9 @@ def _attributes(raw: Any) -> tuple[Any, list[Issue]]:
 
 def _headshots(raw: list[Any]) -> tuple[list[Any], list[Issue]]:
     issues = [
-        Issue("headshots", "headshot-not-an-object", h) for h in raw if not isinstance(h, dict)
+        Issue("headshots", "headshot-not-an-object", h, index)
+        for index, h in enumerate(raw)
+        if not isinstance(h, dict)
     ]
     kept = [dict(h) for h in raw if isinstance(h, dict)]
 

@@ -73,7 +73,7 @@ def new_profile(
     mapped, issues = map_legacy_profile(user, profile_type)
     fields, model_issues = loadable_fields(profile_type, mapped)
     for issue in [*issues, *model_issues]:
-        batch.issue(user["_id"], issue.field, issue.rule, issue.raw)
+        batch.issue(user["_id"], issue.field, issue.rule, issue.raw, issue.index)
     score = compute_completeness(
         profile_type, fields, project_count=counts[0], training_count=counts[1]
     )

@@ -73,9 +73,16 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("profileId", ASCENDING)], name="profileId"),
     ],
     "migration_issues": [
+        # one record per user, field, rule and element of a list (`index`, null for a
+        # whole field): two recorded values never share one record
         IndexModel(
-            [("userId", ASCENDING), ("field", ASCENDING), ("rule", ASCENDING)],
-            name="user_field_rule_unique",
+            [
+                ("userId", ASCENDING),
+                ("field", ASCENDING),
+                ("rule", ASCENDING),
+                ("index", ASCENDING),
+            ],
+            name="user_field_rule_index_unique",
             unique=True,
         ),
         IndexModel([("script", ASCENDING)], name="script"),

@@ -26,7 +26,12 @@ from documents import User
 from documents.clock import utc_now
 from documents.collections import MIGRATION_ISSUES
 from documents.legacy.fields import PROFILE_FIELDS
-from documents.legacy.mapping import legacy_updated_at, map_legacy_profile, normalise_profile_type
+from documents.legacy.mapping import (
+    Issue,
+    legacy_updated_at,
+    map_legacy_profile,
+    normalise_profile_type,
+)
 from documents.legacy.mirror import legacy_sets
 from service.platform.db import Session
 from service.platform.errors import ConcurrentChange
@@ -77,7 +82,7 @@ async def _repair(user_id: ObjectId, found: Sequence[str], session: Session) -> 
     for field in found:
         for issue in issues:
             if issue.field == field or issue.field.startswith(field + "."):
-                await _record_issue(user_id, issue.field, issue.rule, issue.raw, session)
+                await _record_issue(user_id, issue, session)
                 changes.append(f"user {user_id} {field}: recorded {issue.rule} {issue.raw!r}")
                 holding.add(field)
     fields = [f for f in found if f in PROFILE_FIELDS[profile_type]]
@@ -101,15 +106,14 @@ async def _repair(user_id: ObjectId, found: Sequence[str], session: Session) -> 
     return changes + [f"user {user_id} {f}: legacy <- profile" for f in writable]
 
 
-async def _record_issue(
-    user_id: ObjectId, field: str, rule: str, raw: Any, session: Session
-) -> None:
-    """Record a legacy value the profile cannot hold (one record per user, field and
-    rule, as the migrations record them)."""
+async def _record_issue(user_id: ObjectId, issue: Issue, session: Session) -> None:
+    """Record a legacy value the profile cannot hold (one record per user, field, rule
+    and list element, as the migrations record them)."""
     collection = User.get_pymongo_collection().database[MIGRATION_ISSUES]
+    key = {"userId": user_id, "field": issue.field, "rule": issue.rule, "index": issue.index}
     await collection.update_one(
-        {"userId": user_id, "field": field, "rule": rule},
-        {"$set": {"raw": raw, "script": "repair", "recordedAt": utc_now()}},
+        key,
+        {"$set": {"raw": issue.raw, "script": "repair", "recordedAt": utc_now()}},
         upsert=True,
         session=session,
     )

@@ -250,3 +250,23 @@ async def test_users_without_a_usable_auth_id_are_recorded_one_by_one_and_migrat
     await legacy_db.migration_state.delete_many({})
     with pytest.raises(MigrationError, match="1 authId values are shared"):
         await Runner(legacy_db).up(RunOptions(say=lambda line: None))
+
+
+async def test_every_bad_element_of_a_list_has_a_record_of_its_own(legacy_db: Db) -> None:
+    user = legacy_user(
+        profileType="dancer",
+        displayName="Shots",
+        headshots=["not one", {"storageId": "kept", "position": 0}, 7, ["nor", "this"]],
+    )
+    await migrate(legacy_db, [user])
+    records = await legacy_db.migration_issues.find(
+        {"userId": user["_id"], "field": "headshots"}
+    ).to_list()
+    assert sorted((r["index"], r["raw"]) for r in records if r["index"] != 2) == [
+        (0, "not one"),
+        (3, ["nor", "this"]),
+    ]
+    assert [r["raw"] for r in records if r["index"] == 2] == [7]
+    shots = (await profile_of(legacy_db, user, "dancer"))["headshots"]
+    assert [shot["storageId"] for shot in shots] == ["kept"]
+    assert await find_mismatches(legacy_db) == []
