@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bson import Decimal128, ObjectId
+from bson.code import Code
 
 from documents.legacy.fields import ALL_PROFILE_FIELDS, EMPTY_IS_NULL, LIST_FIELDS, PROFILE_FIELDS
 from documents.vocabulary import PROFILE_TYPES, REPRESENTATION_STATUSES, ProfileType
@@ -144,6 +145,37 @@ def map_field(field: str, raw: Any) -> tuple[Any, list[Issue]]:
     return raw, []
 
 
+def _json_shaped(value: Any, path: str, index: int | None, issues: list[Issue]) -> Any:
+    """`value` with every part the API could not answer as the same JSON value left out
+    (non-finite numbers, Regex, Timestamp, DBRef, Code, MinKey/MaxKey, binary data,
+    ObjectIds), each recorded (`value-without-json-form`, at its path; an element of a
+    list with its index); MISSING when `value` itself is one."""
+    if isinstance(value, dict):
+        kept = {}
+        for key, item in value.items():
+            shaped = _json_shaped(item, f"{path}.{key}", None, issues)
+            if shaped is not MISSING:
+                kept[key] = shaped
+        return kept
+    if isinstance(value, list):
+        elements = [_json_shaped(item, path, i, issues) for i, item in enumerate(value)]
+        return [item for item in elements if item is not MISSING]
+    if _has_json_form(value):
+        return value
+    issues.append(Issue(path, "value-without-json-form", value, index))
+    return MISSING
+
+
+def _has_json_form(value: Any) -> bool:
+    if isinstance(value, Code):
+        return False  # a str, to Python
+    if value is None or isinstance(value, bool | str | int | datetime):
+        return True
+    if isinstance(value, float | Decimal128):
+        return _finite_number(value) is not None
+    return False
+
+
 def map_legacy_profile(
     user: dict[str, Any], profile_type: ProfileType
 ) -> tuple[dict[str, Any], list[Issue]]:
@@ -161,6 +193,8 @@ def map_legacy_profile(
             continue
         value, field_issues = map_field(field, user[field])
         issues.extend(field_issues)
+        if value is not MISSING:
+            value = _json_shaped(value, field, None, issues)
         if value is not MISSING:
             fields[field] = value
     for field in ALL_PROFILE_FIELDS:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from bson import ObjectId
+from bson import ObjectId, Regex, Timestamp
 from pymongo.asynchronous.database import AsyncDatabase
 
 from migrations.errors import MigrationError
@@ -269,4 +269,37 @@ async def test_every_bad_element_of_a_list_has_a_record_of_its_own(legacy_db: Db
     assert [r["raw"] for r in records if r["index"] == 2] == [7]
     shots = (await profile_of(legacy_db, user, "dancer"))["headshots"]
     assert [shot["storageId"] for shot in shots] == ["kept"]
+    assert await find_mismatches(legacy_db) == []
+
+
+async def test_only_json_shaped_values_reach_a_profile(legacy_db: Db) -> None:
+    """A value the API could not answer as the same JSON value, at any depth, is left out
+    of the profile and recorded at its path (an element with its index); the legacy
+    user keeps it, and verify agrees."""
+    user = legacy_user(
+        profileType="dancer",
+        displayName="Odd values",
+        bio=Regex("^x"),
+        resume={"skills": ["Tap"], "legacyStamp": Timestamp(5, 1)},
+        attributes={"eyeColor": "green", "score": float("nan")},
+        workLocation=["Atlanta, GA", ObjectId(), "Miami, FL"],
+    )
+    await migrate(legacy_db, [user])
+    profile = await profile_of(legacy_db, user, "dancer")
+    assert "bio" not in profile or profile["bio"] is None
+    assert "legacyStamp" not in profile["resume"] and profile["resume"]["skills"] == ["Tap"]
+    assert profile["attributes"] == {"eyeColor": "green"}
+    assert profile["workLocation"] == ["Atlanta, GA", "Miami, FL"]
+    recorded = {
+        (i["field"], i.get("index"))
+        async for i in legacy_db.migration_issues.find(
+            {"userId": user["_id"], "rule": "value-without-json-form"}
+        )
+    }
+    assert recorded == {
+        ("bio", None),
+        ("resume.legacyStamp", None),
+        ("attributes.score", None),
+        ("workLocation", 1),
+    }
     assert await find_mismatches(legacy_db) == []
