@@ -64,7 +64,8 @@ class TerminalReport(Report):
     """Lines, and progress bars on the terminal of `stream` (stderr)."""
 
     def __init__(self, say: Say, stream: TextIO | None = None) -> None:
-        super().__init__(say)
+        super().__init__(self._say_above)
+        self._say_plain = say
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -95,8 +96,14 @@ class TerminalReport(Report):
             self._progress.remove_task(self._phases.pop(key))
         if self._overall is not None:
             self._progress.advance(self._overall)
-        self._progress.console.print(end="")  # keep the bars below the finished lines
         super().script_finished(version, name, status, duration_ms, stats)
+
+    def _say_above(self, line: str) -> None:
+        """A line printed above the live bars (rich keeps them below it)."""
+        if self._progress.live.is_started:
+            self._progress.console.print(line, markup=False, highlight=False)
+        else:
+            self._say_plain(line)
 
     def run_finished(self) -> None:
         self._progress.stop()
