@@ -177,7 +177,7 @@ def apply_pending_migrations(settings: Settings, url: str) -> None:
     re-derive what is not of this release's rules in the background (readiness does not
     wait for it, as in a deploy)."""
     run_migrate(argparse.Namespace(action="up", allow_destructive=False), settings, url)
-    derive = argparse.Namespace(action="derive", batch_size=500)
+    derive = argparse.Namespace(action="derive", batch_size=500, background=True)
     threading.Thread(
         target=_derive_quietly, args=(derive, settings, url), name="derive", daemon=True
     ).start()

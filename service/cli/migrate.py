@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from datetime import datetime
 from typing import Any
@@ -99,7 +100,7 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
             force=getattr(args, "force", False),
             wait_seconds=getattr(args, "wait", 0.0),
             lock_ttl=settings.migration_lock_ttl_seconds,
-            report=_report(settings),
+            report=_report(settings, background=getattr(args, "background", False)),
         )
         if args.action == "status":
             return await _print_status(runner, as_json=args.json)
@@ -152,8 +153,11 @@ async def _repair(settings: Settings, url: str, mismatched: dict[ObjectId, list[
         await database.close()
 
 
-def _report(settings: Settings) -> Report:
-    """JSON lines in JSON log mode; progress bars on a terminal; else a line per script."""
+def _report(settings: Settings, *, background: bool = False) -> Report:
+    """JSON lines in JSON log mode; progress bars on a terminal (unless the step runs in
+    the background of `profiles serve`: then log lines); else a line per script."""
+    if background:
+        return LineReport(logging.getLogger("profiles.migrations").info)
     if settings.log_format == "json":
         return JsonReport(_stderr)
     if sys.stderr.isatty():
