@@ -45,6 +45,9 @@ def create_client(
         connectTimeoutMS=server_selection_timeout_ms,
         timeoutMS=operation_timeout_ms,
         tz_aware=True,
+        # a stored date out of Python's range (legacy data) reads as `DatetimeMS` instead
+        # of failing the whole read: no document can break a batch or a request
+        datetime_conversion="DATETIME_AUTO",
         uuidRepresentation="standard",
         event_listeners=LISTENERS,
     )

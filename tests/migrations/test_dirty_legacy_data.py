@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from bson import ObjectId, Regex, Timestamp
+from bson import DatetimeMS, ObjectId, Regex, Timestamp
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 
 from migrations.errors import MigrationError
 from migrations.runner import Runner, RunOptions
@@ -303,3 +304,26 @@ async def test_only_json_shaped_values_reach_a_profile(legacy_db: Db) -> None:
         ("workLocation", 1),
     }
     assert await find_mismatches(legacy_db) == []
+
+
+async def test_a_date_out_of_pythons_range_breaks_no_batch(legacy_db: Db) -> None:
+    """Read as `DatetimeMS`: recorded and left out of the profile, the run goes on."""
+    far = DatetimeMS(2**62)
+    user = legacy_user(
+        profileType="dancer", displayName="Far future", resume={"skills": ["Tap"], "since": far}
+    )
+    neighbour = legacy_user(profileType="dancer", displayName="Neighbour")
+    try:
+        await legacy_db.users.insert_one(user)
+    except OperationFailure as error:
+        if "out of range" not in str(error):
+            raise
+        pytest.skip(
+            "the test server cannot store a date out of Python's range (SecantusDB decodes"
+            " dates in Python); this runs against MongoDB (PROFILES_TEST_MONGODB_URL)"
+        )
+    await migrate(legacy_db, [neighbour])
+    profile = await profile_of(legacy_db, user, "dancer")
+    assert "since" not in profile["resume"] and profile["resume"]["skills"] == ["Tap"]
+    assert ("resume.since", "value-without-json-form") in await issues_of(legacy_db, user)
+    await profile_of(legacy_db, neighbour, "dancer")
