@@ -34,8 +34,9 @@ import httpx
 
 from bench.harness import cli
 from bench.harness.accounts import SEED_CITIES, SEED_FIRST_NAMES, SEED_LAST_NAMES, Account, seed
-from bench.harness.processes import Process, children_of, rss_kib, start_service, stop, wait_ready
+from bench.harness.processes import Process, rss_kib, start_service, stop, wait_ready
 from bench.harness.timing import percentile
+from tests.serving import children
 
 Request = tuple[str, str, str, Any]
 """(operation, method, path, JSON body or, for a GET, query parameters)"""
@@ -168,7 +169,8 @@ async def run(args: argparse.Namespace) -> int:
         async with httpx.AsyncClient(base_url=url, timeout=30.0, limits=limits) as client:
             ready_s = await wait_ready(client, process)
             memory["start"] = rss_kib(pid)
-            database_pid = children_of(pid)[0] if pid and children_of(pid) else None
+            databases = children(pid) if pid else []
+            database_pid = databases[0] if databases else None
             memory["db start"] = rss_kib(database_pid)
             print(f"ready in {ready_s:.1f} s; service RSS {_mib(memory['start'])}")
             seeded = time.monotonic()

@@ -15,7 +15,6 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pydantic import SecretStr
 from pymongo import AsyncMongoClient
-from pymongo.errors import ConnectionFailure
 
 from api.app import create_app
 from migrations.runner import Runner, RunOptions
@@ -24,7 +23,7 @@ from service.platform.db import Database, MongoDocument, connect
 from service.platform.embedded import EmbeddedDatabase
 from tests.api.deadline_helpers import CommandRecorder, command_recorder, stop_recording
 from tests.fault_tally import TALLY
-from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET
+from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, again_after_a_dropped_connection
 
 
 @pytest.fixture(scope="session")
@@ -66,23 +65,11 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
         yield database
     finally:
         try:
-            await _drop(database.client, settings.db_name)
+            await again_after_a_dropped_connection(
+                lambda: database.client.drop_database(settings.db_name)
+            )
         finally:  # closed even when the drop fails, or the next test sees its sockets
             await database.close()
-
-
-async def _drop(client: AsyncMongoClient[MongoDocument], name: str) -> None:
-    """Drop database `name`, again after a dropped connection: Litestar's
-    `AsyncTestClient` blocks the test's event loop while the app answers, so after a long
-    run of requests this client may find its connections interrupted (its monitor's
-    heartbeat was not read in time)."""
-    for attempt in range(3):
-        try:
-            await client.drop_database(name)
-            return
-        except ConnectionFailure:
-            if attempt == 2:
-                raise
 
 
 @pytest.fixture

@@ -1,15 +1,19 @@
 """Helpers for tests: tokens and common calls."""
 
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import jwt
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from pymongo.errors import ConnectionFailure
 
 from migrations.scripts import listed
 from service.platform.readiness import ExpectedMigrations
 from service.platform.tokens import issue_token
+
+T = TypeVar("T")
 
 TEST_SECRET = "test-secret-of-at-least-thirty-two-bytes-0123456789"
 EXPECTED_MIGRATIONS = ExpectedMigrations.of((s.version, s.destructive) for s in listed())
@@ -48,3 +52,19 @@ async def onboard(
     assert response.status_code in (200, 201), response.text
     profile: dict[str, Any] = response.json()
     return profile
+
+
+CONNECTION_TRIES = 3
+
+
+async def again_after_a_dropped_connection(call: Callable[[], Awaitable[T]]) -> T:
+    """`call()`, tried again (up to `CONNECTION_TRIES` in all) after a dropped connection.
+    Litestar's `AsyncTestClient` blocks the test's event loop while the app answers a
+    request, so after a long run of requests a client of the test may find its
+    connections interrupted (its monitor's heartbeat was not read in time)."""
+    for _ in range(CONNECTION_TRIES - 1):
+        try:
+            return await call()
+        except ConnectionFailure:
+            continue
+    return await call()

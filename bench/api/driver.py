@@ -23,7 +23,6 @@ from bench.harness import cli
 from bench.harness.accounts import seed
 from bench.harness.processes import (
     Process,
-    children_of,
     start_logged,
     start_service,
     stop,
@@ -32,6 +31,7 @@ from bench.harness.processes import (
 from bench.harness.server import free_port
 from bench.harness.tokens import bearer
 from bench.wire import Document
+from tests.serving import children
 
 
 def start_bare(
@@ -83,7 +83,7 @@ async def run(args: argparse.Namespace) -> int:
                 ) as bare:
                     await wait_ready(bare, bare_process)
                     bench.bare = bare
-                    db_pids = children_of(service.process.pid)
+                    db_pids = children(service.process.pid)
                     db_pid = db_pids[0] if db_pids else None
                     bench.pids = {
                         "service": {"app": service.process.pid, "db": db_pid},

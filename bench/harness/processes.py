@@ -144,17 +144,6 @@ def run_profiles(args: Sequence[str], *, url: str, db_name: str) -> CommandRun:
         return CommandRun(seconds, int(peak.read() or 0), done.stdout.decode(errors="replace"))
 
 
-def children_of(pid: int) -> list[int]:
-    """Direct child processes of `pid` (for `profiles serve`: the embedded database)."""
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found.extend(int(child) for child in (task / "children").read_text().split())
-        except OSError:
-            continue
-    return found
-
-
 def rss_kib(pid: int | None) -> int | None:
     """Resident memory (VmRSS) of `pid` in KiB; None when unknown or gone."""
     if pid is None:

@@ -47,22 +47,36 @@ def json_ready(value: Any) -> Any:
 
 
 def _ready(value: Any) -> Any:
-    if isinstance(value, Code):
-        return _LEFT_OUT  # a str, to Python
-    if value is None or isinstance(value, bool | str):
+    kind = type(value)  # exact types first: what nearly every stored value is
+    if kind is str or kind is bool or value is None:
         return value
+    if kind is dict:
+        kept = {key: _ready(item) for key, item in value.items()}
+        return {str(key): item for key, item in kept.items() if item is not _LEFT_OUT}
+    if kind is list:
+        return [item for item in map(_ready, value) if item is not _LEFT_OUT]
+    if kind is int:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else _LEFT_OUT
+    return _ready_other(value)
+
+
+def _ready_other(value: Any) -> Any:
+    """Subclasses and the other types (`Code` is a `str`, `Int64` an `int`)."""
+    if isinstance(value, Code):
+        return _LEFT_OUT
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, int):
         return int(value)  # an Int64 too
     if isinstance(value, float):
-        return value if math.isfinite(value) else _LEFT_OUT
+        return float(value) if math.isfinite(value) else _LEFT_OUT
     if isinstance(value, Decimal128):
         number = float(value.to_decimal())
         return number if math.isfinite(number) else _LEFT_OUT
-    if isinstance(value, dict):
-        kept = {str(key): _ready(item) for key, item in value.items()}
-        return {key: item for key, item in kept.items() if item is not _LEFT_OUT}
-    if isinstance(value, list | tuple):
-        return [item for item in map(_ready, value) if item is not _LEFT_OUT]
+    if isinstance(value, dict | list | tuple):
+        return _ready(dict(value) if isinstance(value, dict) else list(value))
     if isinstance(value, datetime.date | datetime.time | datetime.timedelta | enum.Enum):
         return to_jsonable_python(value)
     return _LEFT_OUT

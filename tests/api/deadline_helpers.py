@@ -13,10 +13,10 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from pymongo import AsyncMongoClient, monitoring
-from pymongo.errors import ConnectionFailure
 
 from service.platform.config import Settings
 from service.platform.db import MongoDocument
+from tests.helpers import again_after_a_dropped_connection
 
 APP_NAME = "profiles-under-deadline-test"
 
@@ -42,21 +42,9 @@ async def app_failpoint(
     try:
         yield
     finally:
-        await _switch_off(client)
-
-
-async def _switch_off(client: AsyncMongoClient[MongoDocument]) -> None:
-    """`failCommand` off, tried again after a dropped connection. Litestar's
-    `AsyncTestClient` blocks the test's event loop while the app answers a request, so
-    after a long run of requests the test's own client may find its connections
-    interrupted (its monitor's heartbeat was not read in time)."""
-    for attempt in range(3):
-        try:
-            await client.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
-            return
-        except ConnectionFailure:
-            if attempt == 2:
-                raise
+        await again_after_a_dropped_connection(
+            lambda: client.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+        )
 
 
 def app_command_held(
