@@ -12,6 +12,7 @@ MIGRATION_STATE = "migration_state"
 MIGRATION_LOCK = "migration_lock"
 MIGRATION_ISSUES = "migration_issues"
 LEGACY_BACKUP = "legacy_user_backup"
+MIGRATION_UNDO = "migration_undo"
 
 PERSON_DATA: dict[str, str] = {
     USERS: "the account (and, during the rollout, the legacy profile fields), by `_id`",
@@ -21,6 +22,7 @@ PERSON_DATA: dict[str, str] = {
     TRAINING: "training records, by `userId` or `profileId`",
     MIGRATION_ISSUES: "legacy values the migration could not carry over, by `userId`",
     LEGACY_BACKUP: "legacy values the destructive step removed, by `_id` (the user's)",
+    MIGRATION_UNDO: "reference values a forward migration overwrote, by `userId`",
     FEATURE_FLAGS: "the `authId` in the rollout's read allowlist",
 }
 """Collections that hold something of a person, and where."""

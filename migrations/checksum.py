@@ -17,7 +17,10 @@ RUNNER = frozenset(
         "migrations.counts",
         "migrations.errors",
         "migrations.lock",
+        "migrations.literal",
         "migrations.lookups",
+        "migrations.undo",
+        "migrations.values",
     }
 )
 """The runner's interface to scripts: what a script is handed and the helpers it batches

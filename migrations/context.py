@@ -27,9 +27,11 @@ from pymongo.read_concern import ReadConcern
 from migrations import collections as names
 from migrations.derive import STALE
 from migrations.errors import MigrationError
+from migrations.literal import literal_set
 from migrations.lock import MigrationLock, now
 from migrations.lookups import find_by_ids
 from migrations.report import Report
+from migrations.undo import changes, save_operation, undo_record
 from migrations.verify import find_mismatches
 
 Document = dict[str, Any]
@@ -40,6 +42,9 @@ TRANSACTION_OPTIONS: dict[str, Any] = {
 }
 """Every batch's transaction: its reads from one snapshot, its commit acknowledged by a
 majority (what survives a failover), on the primary; whatever the URL says."""
+RECORDED = "recorded "
+"""The prefix of the counters of issue records, one per rule (`recorded height-unrecognised`),
+stored with the script's state so that `status` shows them without a rescan."""
 ISSUE_KEY = ("userId", "field", "rule", "index")
 """What identifies an issue record (`index`: null for a whole field)."""
 INDEX_BUILD_TIMEOUT_MS = 3_600_000
@@ -54,6 +59,7 @@ class Batch:
     session: AsyncClientSession | None
     writes: dict[str, list[WriteOp]] = field(default_factory=dict)
     issues: list[Document] = field(default_factory=list)
+    undo: list[tuple[str, Document, str, Any]] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -70,7 +76,12 @@ class Batch:
         self.counts[counter] += 1
 
     def issue(
-        self, user_id: ObjectId, field_name: str, rule: str, raw: Any, index: int | None = None
+        self,
+        user_id: ObjectId | None,
+        field_name: str,
+        rule: str,
+        raw: Any,
+        index: int | None = None,
     ) -> None:
         """Record a value that could not be carried over (idempotent per user, field, rule
         and, for an element of a list, its index in the legacy list)."""
@@ -78,6 +89,24 @@ class Batch:
             {"userId": user_id, "field": field_name, "rule": rule, "index": index, "raw": raw}
         )
         self.counts["issues"] += 1
+        self.counts[f"{RECORDED}{rule}"] += 1
+
+    def overwrite(
+        self,
+        collection: str,
+        document: Document,
+        field_name: str,
+        new: Any,
+        user_id: Any,
+    ) -> bool:
+        """Whether setting `field_name` of `document` to `new` (`undo.ABSENT`: removing
+        it) changes it. When the field is present, what it holds is kept for `down`
+        (`migrations.undo`), committed with the batch's writes, even when it already
+        holds `new`: `down` puts back what was there, not what the script would set."""
+        if field_name in document:
+            self.undo.append((collection, document, field_name, user_id))
+            self.counts["present before (kept for down)"] += 1
+        return changes(document, field_name, new)
 
 
 Handler = Callable[[list[Document], Batch], Awaitable[None]]
@@ -126,6 +155,9 @@ class MigrationContext:
         self.report = report
         self.session = session
         self.stats: Counter[str] = Counter()
+        self.recount: Counter[str] = Counter()
+        """Counters a script works out whole on every run, outside batches (stored as
+        they are when it finishes, where batch counters add up across resumed runs)."""
         self.processed = 0  # documents handled (what `limit` counts)
         self.passed_over = 0  # documents `keep` passed over
         self.total = 0
@@ -339,10 +371,18 @@ class MigrationContext:
                 [
                     UpdateOne(
                         {key: i[key] for key in ISSUE_KEY},
-                        {"$set": {**i, "script": self.version, "recordedAt": now()}},
+                        literal_set({**i, "script": self.version, "recordedAt": now()}),
                         upsert=True,
                     )
                     for i in batch.issues
+                ],
+                session=session,
+            )
+        if batch.undo:
+            await self.db[names.UNDO].bulk_write(
+                [
+                    save_operation(undo_record(self.version, *planned), now())
+                    for planned in batch.undo
                 ],
                 session=session,
             )

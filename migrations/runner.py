@@ -21,7 +21,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
 from migrations import collections as names
-from migrations.context import TRANSACTION_OPTIONS, MigrationContext, server_has_transactions
+from migrations.context import (
+    RECORDED,
+    TRANSACTION_OPTIONS,
+    MigrationContext,
+    server_has_transactions,
+)
 from migrations.derive import derive_stale
 from migrations.errors import MigrationError
 from migrations.lock import DEFAULT_TTL_SECONDS, MigrationLock, lock_status, now
@@ -84,6 +89,8 @@ class ScriptStatus:
     detail: str = ""
     rules_ok: bool = True
     """False when a module the script imports changed since it was applied."""
+    recorded: dict[str, int] = field(default_factory=dict)
+    """Issue records its runs stored, per rule (from its state: no rescan)."""
 
 
 class Runner:
@@ -134,7 +141,15 @@ class Runner:
                 detail = "CHECKSUM CHANGED since it was applied"
                 blocked = True
             applied_at = state.get("appliedAt") if state else None
-            lines.append(ScriptStatus(script, label, applied_at, checksum_ok, detail, rules_ok))
+            stats = (state or {}).get("stats") or {}
+            recorded = {
+                key.removeprefix(RECORDED): value
+                for key, value in stats.items()
+                if key.startswith(RECORDED) and value
+            }
+            lines.append(
+                ScriptStatus(script, label, applied_at, checksum_ok, detail, rules_ok, recorded)
+            )
         return lines
 
     async def _record_missing_rules(self, states: dict[int, Document]) -> None:
@@ -279,7 +294,7 @@ class Runner:
         status = "partial" if ctx.partial else "applied"
         if not options.dry_run:
             await self._finish(script, ctx, status, duration_ms)
-        stats = dict(ctx.stats)
+        stats = {**ctx.stats, **ctx.recount}
         verb = "would change" if options.dry_run else status
         report.script_finished(script.version, script.name, verb, duration_ms, stats)
         return {
@@ -303,6 +318,7 @@ class Runner:
             }
             if status == "applied":
                 update["appliedAt"] = now()
+            update.update({f"stats.{key}": value for key, value in ctx.recount.items()})
             await self.db[names.STATE].update_one(
                 {"_id": script.version}, {"$set": update}, session=session
             )

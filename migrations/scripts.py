@@ -21,12 +21,26 @@ EARLIER_CHECKSUMS: dict[int, frozenset[str]] = {
     # 0001, 0006, 0007 and 0009 built their indexes with the server's default commit
     # quorum and no time limit, then through the context (a majority, a time limit): the
     # same indexes.
-    1: frozenset({"609d883d08b1f33579d16af1f49e3db26c204a74a408239b02b652ff5a74f8dd"}),
+    1: frozenset(
+        {
+            "609d883d08b1f33579d16af1f49e3db26c204a74a408239b02b652ff5a74f8dd",
+            # then without the undo collection's indexes (0013 makes them) and leaving
+            # its issue records behind on `down`
+            "301172f496b0cd27e21bb31013bcabd1db7465c43875409e15c927d9b4d4ae78",
+        }
+    ),
     7: frozenset({"57ca19353e92ca6b46d6a3ca64e7aa8d1c36b8095d5ccf8d7a2ca3c4805f0004"}),
     9: frozenset({"e28fbc4ee1a8157a650d3104071d55baece9cfcb9bbf36d29cc03bb5067e4886"}),
     2: frozenset({"70a54f0b3a5457b80cbc6c6a333494d89d34b47598b6039303be8cbbaabc554b"}),
     3: frozenset({"bd060ac354edda9180622db31ce24ef21c0ce56eb1a84d7d41d4993cd216a388"}),
-    5: frozenset({"ab2c46e2bb9d80f676c1e6c34cf265aa3603b29b1a4e50205238b69624186c22"}),
+    5: frozenset(
+        {
+            "ab2c46e2bb9d80f676c1e6c34cf265aa3603b29b1a4e50205238b69624186c22",
+            # then wrote the backup with `$set` (mongod refuses a `$`-prefixed key inside
+            # it: a database that applied it had none)
+            "6fdbfaa61fcdc59fd7e2f748753f13add94d645d8fa0936658fef140c772c819",
+        }
+    ),
     # 0006, 0008 and 0010 rescanned every profile, then only those whose derived fields
     # are not of the running release's rules (the others are as new or newer)
     6: frozenset(
@@ -38,7 +52,13 @@ EARLIER_CHECKSUMS: dict[int, frozenset[str]] = {
     10: frozenset({"5318b1e53a1eaf9a3325497b26953377a89c1ba169c28c265e7ef10cd455422f"}),
     # 0004 read every record's `userId` as a key, which a list or an object cannot be (the
     # run stopped with a traceback): a database that applied it had none such
-    4: frozenset({"6ce89df8661667e868fb72a9215bbc7818c850b18bcc9b7235edb15753ec6a2b"}),
+    4: frozenset(
+        {
+            "6ce89df8661667e868fb72a9215bbc7818c850b18bcc9b7235edb15753ec6a2b",
+            # then linked only records without a `profileId`: 0013 links what it left
+            "83319bdc5c50bbe30ccb2e9ce29dd1ecb823ec987e7e7650fe54a32df74c3365",
+        }
+    ),
     # 0008 as first released counted a batch's records with a `$match` + `$group`
     # pipeline; then with indexed finds (`migrations.counts`). The counts are the same.
     8: frozenset(
@@ -48,6 +68,9 @@ EARLIER_CHECKSUMS: dict[int, frozenset[str]] = {
             "20914232a98f1a8242463508918797eb800ea4ce3bf98e27a555f6c281eef43e",
         }
     ),
+    # 0012's `down` put the per-field index back even where two records differ only by
+    # their index (the build failed); it now keeps them and the per-element index
+    12: frozenset({"0f75796d1fb30f29c1052495d2a7834316d0919da4eb9fb7aa41615058d3aec2"}),
 }
 """Checksums of earlier forms of a script that did the same, by version: an applied
 script recorded with one of them is not "changed"."""

@@ -13,11 +13,7 @@ found and left alone); without transactions the profile is an upsert keyed on `u
 idempotent on its own.
 """
 
-from functools import cache
-from typing import Any
-
 from bson import ObjectId
-from pydantic import TypeAdapter, ValidationError
 from pymongo import DeleteOne, InsertOne, UpdateOne
 
 from migrations import collections as names
@@ -26,40 +22,15 @@ from migrations.counts import record_counts
 from migrations.errors import MigrationError
 from migrations.frozen.completeness_0002 import compute_completeness
 from migrations.frozen.legacy_mapping_0002 import (
-    Issue,
-    ProfileType,
     legacy_created_at,
     legacy_updated_at,
     map_legacy_profile,
     normalise_profile_type,
 )
-from migrations.frozen.profile_shapes_0002 import FIELD_TYPES
+from migrations.frozen.profile_shapes_0002 import ProfileType
 from migrations.frozen.search_tokens_0002 import search_tokens
 from migrations.lookups import find_in
-
-
-@cache
-def _field_adapter(profile_type: ProfileType, name: str) -> TypeAdapter[Any] | None:
-    annotation = FIELD_TYPES[profile_type].get(name)
-    return None if annotation is None else TypeAdapter(annotation)
-
-
-def loadable_fields(
-    profile_type: ProfileType, fields: dict[str, Any]
-) -> tuple[dict[str, Any], list[Issue]]:
-    """`fields` without those the profile model could not load (returned as issues), so
-    that every profile the migration writes can be read by the service."""
-    kept: dict[str, Any] = {}
-    issues: list[Issue] = []
-    for name, value in fields.items():
-        adapter = _field_adapter(profile_type, name)
-        try:
-            if adapter is not None:
-                adapter.validate_python(value)
-            kept[name] = value
-        except ValidationError:
-            issues.append(Issue(name, "not-loadable-by-profile-model", value))
-    return kept, issues
+from migrations.undo import ABSENT, forget, restore, saved
 
 
 def new_profile(
@@ -70,9 +41,8 @@ def new_profile(
     batch: Batch,
 ) -> Document:
     """The profile document for a legacy user (issues planned on `batch`)."""
-    mapped, issues = map_legacy_profile(user, profile_type)
-    fields, model_issues = loadable_fields(profile_type, mapped)
-    for issue in [*issues, *model_issues]:
+    fields, issues = map_legacy_profile(user, profile_type)
+    for issue in issues:
         batch.issue(user["_id"], issue.field, issue.rule, issue.raw, issue.index)
     score = compute_completeness(
         profile_type, fields, project_count=counts[0], training_count=counts[1]
@@ -93,10 +63,28 @@ def new_profile(
     }
 
 
+def _write_references(batch: Batch, user: Document, references: Document) -> None:
+    """Set (or, for ABSENT, remove) the user's profile references that differ, what they
+    held kept for `down` (`migrations.undo`): the only legacy fields a forward script
+    overwrites."""
+    sets: Document = {}
+    unsets: Document = {}
+    for name, value in references.items():
+        if batch.overwrite(names.USERS, user, name, value, user["_id"]):
+            if value is ABSENT:
+                unsets[name] = ""
+            else:
+                sets[name] = value
+    update = {**({"$set": sets} if sets else {}), **({"$unset": unsets} if unsets else {})}
+    if update:
+        batch.write(names.USERS, UpdateOne({"_id": user["_id"]}, update), "users referenced")
+
+
 async def backfill_profiles(ctx: MigrationContext, profile_type: ProfileType) -> None:
     """Create the missing profiles of `profile_type` for legacy users."""
     collection = names.PROFILE_COLLECTIONS[profile_type]
-    other = names.PROFILE_COLLECTIONS["choreographer" if profile_type == "dancer" else "dancer"]
+    other_type: ProfileType = "choreographer" if profile_type == "dancer" else "dancer"
+    other = names.PROFILE_COLLECTIONS[other_type]
     ref_field = names.USER_REF_FIELDS[profile_type]
 
     async def handle(users: list[Document], batch: Batch) -> None:
@@ -108,12 +96,11 @@ async def backfill_profiles(ctx: MigrationContext, profile_type: ProfileType) ->
                 ctx.db, collection, "userId", ids, projection=fields, session=batch.session
             )
         }
-        have_other = {
-            p["userId"]
+        others = {
+            p["userId"]: p
             async for p in find_in(
                 ctx.db, other, "userId", ids, projection=fields, session=batch.session
             )
-            if p.get("isPrimary") is True
         }
         counts = await record_counts(ctx.db, "userId", ids, batch.session)
         for user in users:
@@ -127,41 +114,40 @@ async def backfill_profiles(ctx: MigrationContext, profile_type: ProfileType) ->
                 continue
             if normalised != profile_type:
                 continue
+            other_profile = others.get(user["_id"])
+            references: Document = {}
             if user["_id"] in have:
                 existing = have[user["_id"]]
                 batch.counts["skipped (profile exists)"] += 1
-                if user.get(ref_field) != existing["_id"]:  # a run without transactions died here
-                    repair: Document = {ref_field: existing["_id"]}
-                    if existing.get("isActive") and user.get("activeProfileType") is None:
-                        repair["activeProfileType"] = profile_type
-                    batch.write(
-                        names.USERS,
-                        UpdateOne({"_id": user["_id"]}, {"$set": repair}),
-                        "users referenced",
+                references[ref_field] = existing["_id"]
+                if existing.get("isActive") is True:
+                    references["activeProfileType"] = profile_type
+            else:
+                profile = new_profile(ctx, profile_type, user, counts[user["_id"]], batch)
+                references[ref_field] = profile["_id"]
+                if other_profile is not None and other_profile.get("isPrimary") is True:
+                    profile.update(isActive=False, isPrimary=False)
+                    batch.issue(
+                        user["_id"],
+                        "profileType",
+                        "other-profile-already-primary",
+                        user.get("profileType"),
                     )
-                continue
-            profile = new_profile(ctx, profile_type, user, counts[user["_id"]], batch)
-            sets: Document = {ref_field: profile["_id"]}
-            if user["_id"] in have_other:
-                profile.update(isActive=False, isPrimary=False)
-                batch.issue(
-                    user["_id"],
-                    "profileType",
-                    "other-profile-already-primary",
-                    user.get("profileType"),
+                else:
+                    references["activeProfileType"] = profile_type
+                batch.write(
+                    collection,
+                    InsertOne(profile)
+                    if batch.transactional
+                    else UpdateOne({"userId": user["_id"]}, {"$setOnInsert": profile}, upsert=True),
+                    "profiles created",
                 )
-            elif user.get("activeProfileType") is None:
-                sets["activeProfileType"] = profile_type
-            batch.write(
-                collection,
-                InsertOne(profile)
-                if batch.transactional
-                else UpdateOne({"userId": user["_id"]}, {"$setOnInsert": profile}, upsert=True),
-                "profiles created",
-            )
-            batch.write(
-                names.USERS, UpdateOne({"_id": user["_id"]}, {"$set": sets}), "users referenced"
-            )
+            # a reference to a profile of the other type that the user does not have (a
+            # half-applied earlier attempt) goes; `down` puts it back
+            other_ref = names.USER_REF_FIELDS[other_type]
+            if other_profile is None or other_profile["_id"] != user.get(other_ref):
+                references[other_ref] = ABSENT
+            _write_references(batch, user, references)
 
     def ours(user: Document) -> bool:
         """The users of this type, and (for the dancer script, which records them) those of
@@ -201,25 +187,24 @@ async def remove_backfilled_profiles(ctx: MigrationContext, profile_type: Profil
             " use --force to do it anyway"
         )
 
+    other_ref = names.USER_REF_FIELDS["choreographer" if profile_type == "dancer" else "dancer"]
+
     async def handle(profiles: list[Document], batch: Batch) -> None:
+        user_ids = [profile["userId"] for profile in profiles]
+        kept = await saved(ctx.db, ctx.version, names.USERS, user_ids, batch.session)
         for profile in profiles:
             batch.write(collection, DeleteOne({"_id": profile["_id"]}), "profiles deleted")
-            batch.write(
-                names.USERS,
-                UpdateOne(
-                    {"_id": profile["userId"], ref_field: profile["_id"]},
-                    {"$unset": {ref_field: ""}},
-                ),
-                "users unreferenced",
-            )
-            batch.write(
-                names.USERS,
-                UpdateOne(
-                    {"_id": profile["userId"], "activeProfileType": profile_type},
-                    {"$unset": {"activeProfileType": ""}},
-                ),
-                "users unreferenced",
-            )
+            user_id = profile["userId"]
+            for field_name, was_set in (
+                (ref_field, profile["_id"]),
+                ("activeProfileType", profile_type),
+                (other_ref, ABSENT),
+            ):
+                undo = kept.get((user_id, field_name))
+                for write in restore(user_id, field_name, was_set, undo):
+                    batch.write(names.USERS, write, "users unreferenced")
+                if undo is not None:
+                    batch.write(names.UNDO, forget(undo), "kept values put back")
 
     query: Document = {} if ctx.force else {"migratedBy": ctx.version}
     await ctx.batches(f"down:{profile_type}", collection, query, handle)

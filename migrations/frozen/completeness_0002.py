@@ -24,7 +24,7 @@ Weights (each section counts whole or not at all; they add up to 100):
 from dataclasses import dataclass
 from typing import Any
 
-from migrations.frozen.legacy_mapping_0002 import ProfileType
+from migrations.frozen.profile_shapes_0002 import ProfileType
 
 DANCER_WEIGHTS = {
     "displayName": 10,

@@ -9,12 +9,14 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from functools import cache
+from typing import Any, get_args
 
 from bson import Decimal128, ObjectId
 from bson.code import Code
+from pydantic import TypeAdapter, ValidationError
 
-ProfileType = Literal["dancer", "choreographer"]
+from migrations.frozen.profile_shapes_0002 import FIELD_TYPES, ProfileType
 
 COMMON_FIELDS = (
     "displayName",
@@ -121,23 +123,18 @@ def _attributes(raw: Any) -> tuple[Any, list[Issue]]:
     return mapped, [issue]
 
 
-def _headshots(raw: list[Any]) -> tuple[list[Any], list[Issue]]:
-    issues = [
-        Issue("headshots", "headshot-not-an-object", h, index)
-        for index, h in enumerate(raw)
-        if not isinstance(h, dict)
-    ]
-    kept = [dict(h) for h in raw if isinstance(h, dict)]
+def _positioned(kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Headshots numbered 0, 1, ... by their legacy `position`: finite numbers first, in
+    their order; the rest (NaN, null, strings, bools, missing) after them, in list order."""
+    kept = [dict(h) for h in kept]
 
     def key(index: int) -> tuple[float, int]:
-        # finite numbers first, in their order; the rest (NaN, null, strings, bools,
-        # missing) after them, in list order
         number = _finite_number(kept[index].get("position"))
         return (float("inf") if number is None else number), index
 
     for position, index in enumerate(sorted(range(len(kept)), key=key)):
         kept[index]["position"] = position
-    return kept, issues
+    return kept
 
 
 class _Missing:
@@ -159,8 +156,6 @@ def map_field(field: str, raw: Any) -> tuple[Any, list[Issue]]:
         return None, []
     if field == "workLocation" and isinstance(raw, str):
         return [part.strip() for part in raw.split(",") if part.strip()], []
-    if field == "headshots" and isinstance(raw, list):
-        return _headshots(raw)
     if field == "representationStatus" and raw is not None:
         folded = raw.strip().lower() if isinstance(raw, str) else None
         if folded in REPRESENTATION_STATUSES:
@@ -174,17 +169,20 @@ def map_field(field: str, raw: Any) -> tuple[Any, list[Issue]]:
 def _json_shaped(value: Any, path: str, index: int | None, issues: list[Issue]) -> Any:
     """`value` with every part the API could not answer as the same JSON value left out
     (non-finite numbers, Regex, Timestamp, DBRef, Code, MinKey/MaxKey, binary data,
-    ObjectIds), each recorded (`value-without-json-form`, at its path; an element of a
-    list with its index); MISSING when `value` itself is one."""
+    ObjectIds), each recorded (`value-without-json-form`, at its path, an element of a
+    list inside it at `path.N`, and with `index`, the element of the profile field's list
+    it is in); MISSING when `value` itself is one."""
     if isinstance(value, dict):
         kept = {}
         for key, item in value.items():
-            shaped = _json_shaped(item, f"{path}.{key}", None, issues)
+            shaped = _json_shaped(item, f"{path}.{key}", index, issues)
             if shaped is not MISSING:
                 kept[key] = shaped
         return kept
     if isinstance(value, list):
-        elements = [_json_shaped(item, path, i, issues) for i, item in enumerate(value)]
+        elements = [
+            _json_shaped(item, f"{path}.{i}", index, issues) for i, item in enumerate(value)
+        ]
         return [item for item in elements if item is not MISSING]
     if _has_json_form(value):
         return value
@@ -202,12 +200,66 @@ def _has_json_form(value: Any) -> bool:
     return False
 
 
+@cache
+def _adapter(profile_type: ProfileType, field: str) -> TypeAdapter[Any]:
+    """What the profile model loads `field` with (for a list field: one element)."""
+    annotation = FIELD_TYPES[profile_type][field]
+    if field in LIST_FIELDS:
+        (annotation,) = get_args(annotation)
+    return TypeAdapter(annotation)
+
+
+def _loadable(profile_type: ProfileType, field: str, value: Any) -> bool:
+    """Whether the profile model loads `value` (an element, for a list field) strictly:
+    no lax coercion, `true` is not `1` and `"5"` is not `5`."""
+    try:
+        _adapter(profile_type, field).validate_python(value, strict=True)
+    except ValidationError:
+        return False
+    return True
+
+
+def _list_field(
+    profile_type: ProfileType, field: str, raw: list[Any], issues: list[Issue]
+) -> list[Any]:
+    """The elements of a legacy list that map, in order; each one that does not is
+    recorded with its index in the legacy list."""
+    kept: list[Any] = []
+    for index, element in enumerate(raw):
+        if field == "headshots" and not isinstance(element, dict):
+            issues.append(Issue(field, "headshot-not-an-object", element, index))
+            continue
+        if field == "headshots":
+            # the position is renumbered below, whatever it held (NaN included)
+            rest = _json_shaped(
+                {k: v for k, v in element.items() if k != "position"}, field, index, issues
+            )
+            shaped = {
+                k: element[k] if k == "position" else rest[k]
+                for k in element
+                if k in rest or k == "position"
+            }
+        else:
+            shaped = _json_shaped(element, field, index, issues)
+        if shaped is MISSING:
+            continue
+        checked = {**shaped, "position": 0} if field == "headshots" else shaped
+        if not _loadable(profile_type, field, checked):
+            issues.append(Issue(field, "not-loadable-by-profile-model", element, index))
+            continue
+        kept.append(shaped)
+    return _positioned(kept) if field == "headshots" else kept
+
+
 def map_legacy_profile(
     user: dict[str, Any], profile_type: ProfileType
 ) -> tuple[dict[str, Any], list[Issue]]:
-    """The profile fields of `profile_type` mapped from a legacy user document.
+    """The profile fields of `profile_type` mapped from a legacy user document, each of a
+    type the profile model loads.
 
-    Missing list fields become `[]`; other missing fields stay missing. Fields of the
+    Missing list fields become `[]`; other missing fields stay missing. A value of another
+    type is recorded and left out; a non-list in a list field is recorded whole and the
+    field becomes `[]`; a `displayName` that cannot be kept becomes null. Fields of the
     other profile type that hold a value are returned as issues (`field-not-for-type`).
     """
     fields: dict[str, Any] = {}
@@ -217,12 +269,26 @@ def map_legacy_profile(
             if field in LIST_FIELDS:
                 fields[field] = []
             continue
-        value, field_issues = map_field(field, user[field])
+        raw = user[field]
+        if field in LIST_FIELDS and isinstance(raw, list):
+            fields[field] = _list_field(profile_type, field, raw, issues)
+            continue
+        value, field_issues = map_field(field, raw)
         issues.extend(field_issues)
         if value is not MISSING:
             value = _json_shaped(value, field, None, issues)
-        if value is not MISSING:
+        if value is MISSING:
+            continue
+        if field in LIST_FIELDS and isinstance(value, list):
+            fields[field] = value  # a normalised string (workLocation) or null: `[]`
+        elif field not in LIST_FIELDS and _loadable(profile_type, field, value):
             fields[field] = value
+        else:
+            issues.append(Issue(field, "not-loadable-by-profile-model", raw))
+            if field in LIST_FIELDS:
+                fields[field] = []
+            elif field == "displayName":
+                fields[field] = None
     for field in ALL_PROFILE_FIELDS:
         if field not in PROFILE_FIELDS[profile_type] and not _is_empty(user.get(field)):
             issues.append(Issue(field, "field-not-for-type", user[field]))

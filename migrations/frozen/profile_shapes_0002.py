@@ -9,8 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from migrations.frozen.legacy_mapping_0002 import ProfileType
-
+ProfileType = Literal["dancer", "choreographer"]
 RepresentationStatus = Literal["represented", "seeking", "independent"]
 SizeValue = str | int | float
 

@@ -11,9 +11,11 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from migrations.context import MigrationContext
+from migrations.context import RECORDED, MigrationContext
 from migrations.errors import MigrationError
+from migrations.literal import literal_set
 from migrations.lock import now
+from migrations.undo import UNDO_INDEXES
 
 DESTRUCTIVE = False
 
@@ -40,6 +42,13 @@ matches an array holding one, which `IS_USABLE` does not)."""
 IS_USABLE: dict[str, Any] = {
     "$and": [{"$eq": [{"$type": "$authId"}, "string"]}, {"$gt": ["$authId", ""]}]
 }
+PER_FIELD = IndexModel(
+    [("userId", ASCENDING), ("field", ASCENDING), ("rule", ASCENDING)],
+    name="user_field_rule_unique",
+    unique=True,
+)
+"""The issue index an earlier version of this script made (0012 replaces it, and its
+`down` may put it back): `down` drops it too."""
 INDEXES: dict[str, list[IndexModel]] = {
     # unique among the users with a usable `authId` (a non-empty string): users without
     # one are recorded one by one and migrated, and do not count as sharing one
@@ -87,6 +96,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         ),
         IndexModel([("script", ASCENDING)], name="script"),
     ],
+    "migration_undo": UNDO_INDEXES,
 }
 
 
@@ -98,25 +108,30 @@ async def _record_unusable_auth_ids(ctx: MigrationContext) -> int:
     async for user in ctx.db["users"].find(unusable, {"authId": 1}):
         found = {"raw": user["authId"]} if "authId" in user else {"raw": None, "absent": True}
         await ctx.db["migration_issues"].update_one(
-            {"userId": user["_id"], "field": "authId", "rule": "authId-unusable"},
-            {"$set": {**found, "script": ctx.version, "recordedAt": now()}},
+            {"userId": user["_id"], "field": "authId", "rule": "authId-unusable", "index": None},
+            literal_set({**found, "script": ctx.version, "recordedAt": now()}),
             upsert=True,
         )
         recorded += 1
+    ctx.recount[f"{RECORDED}authId-unusable"] = recorded
     return recorded
 
 
+_DUPLICATES: list[dict[str, Any]] = [
+    {"$match": {"$expr": IS_USABLE}},
+    {"$group": {"_id": "$authId", "ids": {"$push": "$_id"}, "count": {"$sum": 1}}},
+    {"$match": {"count": {"$gt": 1}}},
+]
+"""The usable `authId`s shared by several users, with their ids."""
+
+
 async def _record_duplicate_auth_ids(ctx: MigrationContext) -> int:
-    pipeline: list[dict[str, Any]] = [
-        {"$match": {"$expr": IS_USABLE}},
-        {"$group": {"_id": "$authId", "ids": {"$push": "$_id"}, "count": {"$sum": 1}}},
-        {"$match": {"count": {"$gt": 1}}},
-    ]
-    duplicates = await (await ctx.db["users"].aggregate(pipeline)).to_list()
+    duplicates = await (await ctx.db["users"].aggregate(_DUPLICATES)).to_list()
     for duplicate in duplicates:
+        ctx.recount[f"{RECORDED}duplicate-authId"] += len(duplicate["ids"])
         for user_id in duplicate["ids"]:
             await ctx.db["migration_issues"].update_one(
-                {"userId": user_id, "field": "authId", "rule": "duplicate-authId"},
+                {"userId": user_id, "field": "authId", "rule": "duplicate-authId", "index": None},
                 {"$set": {"raw": duplicate["_id"], "script": ctx.version, "recordedAt": now()}},
                 upsert=True,
             )
@@ -127,9 +142,16 @@ async def up(ctx: MigrationContext) -> None:
     """Create the indexes (after recording any duplicate `authId`)."""
     if ctx.dry_run:
         ctx.stats["indexes"] = sum(len(models) for models in INDEXES.values())
+        unusable = await ctx.db["users"].count_documents({"$expr": {"$not": [IS_USABLE]}})
+        if unusable:
+            ctx.stats[f"{RECORDED}authId-unusable"] = unusable
+        shared = await (await ctx.db["users"].aggregate(_DUPLICATES)).to_list()
+        if shared:
+            ctx.stats[f"{RECORDED}duplicate-authId"] = sum(len(d["ids"]) for d in shared)
+            ctx.stats["refused: authIds shared by several users"] = len(shared)
         return
     await ctx.create_indexes("migration_issues", INDEXES["migration_issues"])
-    ctx.stats["users without a usable authId"] += await _record_unusable_auth_ids(ctx)
+    await _record_unusable_auth_ids(ctx)
     duplicates = await _record_duplicate_auth_ids(ctx)
     if duplicates:
         raise MigrationError(
@@ -142,9 +164,17 @@ async def up(ctx: MigrationContext) -> None:
 
 
 async def down(ctx: MigrationContext) -> None:
-    """Drop the indexes this script created."""
+    """Delete this script's issue records (and those of `verify --repair`: the legacy
+    users hold their values), then drop the indexes this script created."""
+    result = await ctx.db["migration_issues"].delete_many(
+        {"script": {"$in": [ctx.version, "repair"]}}
+    )
+    ctx.stats["issues removed"] += result.deleted_count
     existing_collections = set(await ctx.db.list_collection_names())
-    for collection, models in INDEXES.items():
+    for collection, models in {
+        **INDEXES,
+        "migration_issues": [*INDEXES["migration_issues"], PER_FIELD],
+    }.items():
         if collection not in existing_collections:
             continue
         names = {info["name"] async for info in await ctx.db[collection].list_indexes()}

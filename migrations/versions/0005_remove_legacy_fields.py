@@ -3,7 +3,8 @@
 Runs only with `--allow-destructive`, and only when verify reports zero mismatches.
 Every value it removes is first copied, in the same batch transaction, into
 `legacy_user_backup` (one document per user, values as stored); `down` restores them
-from there, exactly. Dual write is switched off and reads go to the profiles, since the
+from there, exactly (written as literals: a key with a dot or a leading `$` inside a
+value is kept as it was). Dual write is switched off and reads go to the profiles, since the
 legacy fields no longer exist.
 """
 
@@ -13,6 +14,7 @@ from pymongo import DeleteOne, UpdateOne
 
 from migrations import collections as names
 from migrations.context import Batch, Document, MigrationContext
+from migrations.literal import literal_set
 from migrations.lock import now
 
 DESTRUCTIVE = True
@@ -67,7 +69,7 @@ async def up(ctx: MigrationContext) -> None:
                 names.LEGACY_BACKUP,
                 UpdateOne(
                     {"_id": user["_id"]},
-                    {"$set": {"fields": fields, "backedUpAt": now()}},
+                    literal_set({"fields": fields, "backedUpAt": now()}),
                     upsert=True,
                 ),
                 "users backed up",
@@ -89,7 +91,7 @@ async def down(ctx: MigrationContext) -> None:
         for backup in backups:
             batch.write(
                 names.USERS,
-                UpdateOne({"_id": backup["_id"]}, {"$set": backup["fields"]}),
+                UpdateOne({"_id": backup["_id"]}, literal_set(backup["fields"])),
                 "users restored",
             )
             batch.write(names.LEGACY_BACKUP, DeleteOne({"_id": backup["_id"]}), "backups removed")

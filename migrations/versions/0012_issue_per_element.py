@@ -4,9 +4,12 @@
 0001 first made `user_field_rule_unique` on (userId, field, rule), under which several bad
 elements of one list shared one record and all but the last raw value were lost. 0001
 now makes the new index itself; this script replaces the old one on databases that ran
-the earlier 0001. `down` puts the old index back (it fails while two records differ only
-by their index: then they are the only copies, and stay).
+the earlier 0001. `down` puts the old index back, unless two records differ only by
+their index: they may be the only copies of their values, so they stay, and the
+per-element index with them.
 """
+
+from typing import Any
 
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import OperationFailure
@@ -51,6 +54,16 @@ async def up(ctx: MigrationContext) -> None:
 
 
 async def down(ctx: MigrationContext) -> None:
-    """The per-field index again, and the per-element one dropped."""
+    """The per-field index again, and the per-element one dropped; unless two records
+    differ only by their index (each holds a value of its own): then both indexes stay
+    as they are, and the records too."""
+    pipeline: list[dict[str, Any]] = [
+        {"$group": {"_id": {"u": "$userId", "f": "$field", "r": "$rule"}, "n": {"$sum": 1}}},
+        {"$match": {"n": {"$gt": 1}}},
+        {"$limit": 1},
+    ]
+    if await (await ctx.db[names.ISSUES].aggregate(pipeline)).to_list():
+        ctx.stats["per-element index kept (values recorded element by element)"] += 1
+        return
     await ctx.create_indexes(names.ISSUES, [OLD])
     await _drop(ctx, NEW.document["name"])

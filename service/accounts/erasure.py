@@ -19,6 +19,7 @@ from documents.collections import (
     FEATURE_FLAGS,
     LEGACY_BACKUP,
     MIGRATION_ISSUES,
+    MIGRATION_UNDO,
     PROJECTS,
     TRAINING,
     USERS,
@@ -83,6 +84,7 @@ STEPS: tuple[tuple[str, Callable[[_Erasure, str], Awaitable[None]]], ...] = (
     (TRAINING, _records),
     (MIGRATION_ISSUES, _delete_where("userId")),
     (LEGACY_BACKUP, _delete_where("_id")),
+    (MIGRATION_UNDO, _delete_where("userId")),
     (FEATURE_FLAGS, _from_allowlist),
     (USERS, _delete_where("_id")),
 )

@@ -17,7 +17,7 @@ from migrations.context import server_has_transactions
 from migrations.derive import derive_stale
 from migrations.errors import MigrationError
 from migrations.lock import lock_status
-from migrations.prune import prune
+from migrations.prune import DATE_FIELDS, prune
 from migrations.report import JsonReport, LineReport, Report, TerminalReport
 from migrations.runner import NO_TRANSACTIONS, Runner, RunOptions
 from migrations.scripts import new_script
@@ -69,6 +69,11 @@ def add_migrate_parser(commands: Any) -> None:
     )
     prune.add_argument("--older-than-days", type=int, required=True, metavar="N")
     prune.add_argument("--yes", action="store_true", help="delete (else only count)")
+    prune.add_argument(
+        "--including-only-copies",
+        action="store_true",
+        help="also delete issue records that hold the only copy of a value",
+    )
     issues = actions.add_parser("issues", help="the values migrations recorded instead of keeping")
     issues.add_argument("--field", help="only the issues of this legacy field")
     issues.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -109,10 +114,20 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
         if args.action == "prune":
             if args.older_than_days < 1:
                 raise MigrationError("--older-than-days must be at least 1")
-            counts = await prune(db, args.older_than_days, delete=args.yes)
+            pruned = await prune(
+                db, args.older_than_days, delete=args.yes, only_copies=args.including_only_copies
+            )
             verb = "deleted" if args.yes else "would delete (run again with --yes)"
-            for collection, count in counts.items():
-                print(f"{collection}: {verb} {count} older than {args.older_than_days} days")
+            for collection in DATE_FIELDS:
+                print(
+                    f"{collection}: {verb} {pruned.deleted[collection]} older than"
+                    f" {args.older_than_days} days"
+                )
+            if pruned.only_copies[ISSUES]:
+                print(
+                    f"{ISSUES}: kept {pruned.only_copies[ISSUES]} holding the only copy of a"
+                    " value the profile lacks (--including-only-copies deletes them too)"
+                )
             return 0
         if args.action == "derive":
             await derive_stale(db, batch_size=options.batch_size, report=options.report)
@@ -193,6 +208,7 @@ async def _print_status(runner: Runner, *, as_json: bool) -> int:
                             "checksumOk": line.checksum_ok,
                             "rulesOk": line.rules_ok,
                             "detail": line.detail,
+                            "recorded": line.recorded,
                         }
                         for line in lines
                     ],
@@ -217,6 +233,9 @@ async def _print_status(runner: Runner, *, as_json: bool) -> int:
             f"{line.script.version:04d}  {line.script.name:<40} {line.state:<12} {applied:<26}"
             f" checksum {checksum}  rules {rules}  {line.detail}".rstrip()
         )
+        if line.recorded:
+            counts = ", ".join(f"{rule} {n}" for rule, n in sorted(line.recorded.items()))
+            print(f"      recorded: {counts}")
     if held:
         print(
             f"lock held by {held.get('owner')} until {held.get('expiresAt')}"

@@ -14,6 +14,7 @@ from pymongo import ReturnDocument
 from documents.clock import utc_now
 from documents.derived.rules import derived_values
 from documents.legacy.fields import PROFILE_FIELDS
+from documents.literal import literal
 from documents.profile_base import SERVER_FIELDS, ProfileDocument
 from documents.profile_sections import ITEM_SECTIONS
 from service.platform.db import MongoDocument, Session
@@ -173,12 +174,29 @@ async def replace_profile_fields(
     profile: ProfileDocument,
     values: dict[str, Any],
     session: Session,
+    *,
+    mirror: bool = True,
 ) -> ProfileDocument | None:
-    """Set these owner fields to `values` whole (no merging of objects), with derived
-    fields recomputed, as one conditional write through `write_profile_changes` (dual
-    write included): None when the profile's version changed since it was read."""
+    """Set these owner fields to `values` whole and as given (raw BSON: an Int64 stays an
+    Int64 and no default is filled in; `InvalidInput` unless the profile model loads
+    them), with derived fields recomputed, as one conditional write through
+    `write_profile_changes` (dual write included unless `mirror` is False: the values
+    came from the legacy fields): None when the profile's version changed since it was
+    read."""
+    if profile.id is None:
+        raise RuntimeError("only a stored profile can be changed")
     merged = {**editable_fields(profile), **values}
-    return await _write_fields(kind, profile, merged, set(values), session)
+    candidate = validated_document(kind, {**merged, "_id": profile.id, "userId": profile.userId})
+    changes = dict(values)
+    changes.update(
+        await derived_fields(
+            kind,
+            {**editable_fields(candidate), **server_search_inputs(profile)},
+            profile.id,
+            session,
+        )
+    )
+    return await write_profile_changes(kind, profile, changes, session, mirror=mirror)
 
 
 async def _write_fields(
@@ -208,6 +226,8 @@ async def write_profile_changes(
     profile: ProfileDocument,
     changes: dict[str, Any],
     session: Session | None = None,
+    *,
+    mirror: bool = True,
 ) -> ProfileDocument | None:
     """`$set` these fields, bump `version` and `updatedAt`, if the version is unchanged.
 
@@ -215,12 +235,21 @@ async def write_profile_changes(
     the user's legacy fields are written from the stored result in the same transaction
     (`session` is then required: a `RuntimeError` without one).
     """
-    mirrored = bool(LEGACY_FIELDS[kind.name] & set(changes))
+    mirrored = mirror and bool(LEGACY_FIELDS[kind.name] & set(changes))
     if mirrored and session is None:
         raise RuntimeError("a write of legacy profile fields needs a transaction (dual write)")
     raw = await kind.document.get_pymongo_collection().find_one_and_update(
         {"_id": profile.id, "version": profile.version},
-        {"$set": {**changes, "updatedAt": utc_now()}, "$inc": {"version": 1}},
+        # a pipeline: values as literals (a migrated value may hold a key with a `$`)
+        [
+            {
+                "$set": {
+                    **literal(changes),
+                    "updatedAt": utc_now(),
+                    "version": {"$add": ["$version", 1]},
+                }
+            }
+        ],
         return_document=ReturnDocument.AFTER,
         session=session,
     )

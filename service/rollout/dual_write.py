@@ -19,6 +19,7 @@ from documents.clock import utc_now
 from documents.legacy.fields import PROFILE_FIELDS
 from documents.legacy.mapping import normalise_profile_type
 from documents.legacy.mirror import legacy_sets
+from documents.literal import literal
 from documents.vocabulary import ProfileType, other_profile_type
 from service.platform.db import Session
 from service.rollout.flags import get_flags
@@ -37,7 +38,7 @@ async def mirror_to_legacy(
     # `profileType` itself is written only when it names another type (rare)
     before = await users.find_one_and_update(
         {"_id": profile["userId"]},
-        {"$set": legacy_sets(profile_type, profile, profile_type)},
+        [{"$set": literal(legacy_sets(profile_type, profile, profile_type))}],
         projection={"profileType": 1},
         return_document=ReturnDocument.BEFORE,
         session=session,
@@ -81,8 +82,8 @@ async def mirror_primary_deleted(
             unsets.update(profileType="", searchPattern="")
     if promoted is None and not unsets:
         return False
-    update: dict[str, Any] = {"$set": sets}
+    update: list[dict[str, Any]] = [{"$set": literal(sets)}]
     if unsets:
-        update["$unset"] = unsets
+        update.append({"$unset": list(unsets)})
     await users.update_one({"_id": user_id}, update, session=session)
     return True

@@ -6,7 +6,8 @@ Each user is repaired in one transaction that reads the user and the profile and
 one of them: a live write to either in between conflicts with it, and the repair runs
 again from fresh reads (or, after `ATTEMPTS`, is reported and left for the next run).
 Legacy newer (an older release wrote the user): the profile takes the mapped legacy
-values through `replace_profile_fields` (version check, derived fields, dual write).
+values through `replace_profile_fields` (version check, derived fields; no dual write,
+which would write the profile's normalised values back over the legacy ones).
 Profile newer: the user's fields take the profile's values as the dual write writes
 them (`legacy_sets`), only the fields found differing. A legacy value that cannot be
 mapped is recorded as an issue, and left where it is.
@@ -33,6 +34,7 @@ from documents.legacy.mapping import (
     normalise_profile_type,
 )
 from documents.legacy.mirror import legacy_sets
+from documents.literal import literal
 from service.platform.db import Session
 from service.platform.errors import ConcurrentChange
 from service.platform.transactions import run_in_transaction
@@ -90,18 +92,23 @@ async def _repair(user_id: ObjectId, found: Sequence[str], session: Session) -> 
         return changes
     if legacy_updated_at(user) > _aware(raw.get("updatedAt")):
         # the profile takes the mapped legacy value (what it cannot hold left out, and
-        # recorded above)
-        values = {f: expected.get(f) for f in fields}
-        updated = await replace_profile_fields(kind, as_profile(kind, raw), values, session)
+        # recorded above); the legacy fields are the source here, so nothing is mirrored
+        # back onto them (the mirror would write the profile's normalised forms over them)
+        values = {f: expected[f] for f in fields if f in expected}
+        if not values:
+            return changes  # nothing of it the profile can hold: recorded, left as it is
+        updated = await replace_profile_fields(
+            kind, as_profile(kind, raw), values, session, mirror=False
+        )
         if updated is None:
             raise _Moved
-        return changes + [f"user {user_id} {f}: profile <- legacy" for f in fields]
+        return changes + [f"user {user_id} {f}: profile <- legacy" for f in values]
     # never over a legacy value the profile cannot hold: it may be its only copy
     sets = legacy_sets(profile_type, raw, user.get("profileType"))
     writable = [f for f in fields if f not in holding and f in sets]
     if writable:
         await users.update_one(
-            {"_id": user_id}, {"$set": {f: sets[f] for f in writable}}, session=session
+            {"_id": user_id}, [{"$set": literal({f: sets[f] for f in writable})}], session=session
         )
     return changes + [f"user {user_id} {f}: legacy <- profile" for f in writable]
 
@@ -113,7 +120,7 @@ async def _record_issue(user_id: ObjectId, issue: Issue, session: Session) -> No
     key = {"userId": user_id, "field": issue.field, "rule": issue.rule, "index": issue.index}
     await collection.update_one(
         key,
-        {"$set": {"raw": issue.raw, "script": "repair", "recordedAt": utc_now()}},
+        [{"$set": literal({"raw": issue.raw, "script": "repair", "recordedAt": utc_now()})}],
         upsert=True,
         session=session,
     )

@@ -141,7 +141,7 @@ async def test_headshot_positions_long_bios_timestamps_and_unloadable_values(leg
     assert profile["createdAt"] == datetime.fromtimestamp(1.7e9, UTC)
     other = await profile_of(legacy_db, only_oid, "dancer")
     assert other["createdAt"] == only_oid["_id"].generation_time
-    assert "displayName" not in other and "sizing" not in other
+    assert other["displayName"] is None and "sizing" not in other
     assert await issues_of(legacy_db, only_oid) == {
         ("displayName", "not-loadable-by-profile-model"),
         ("sizing", "not-loadable-by-profile-model"),
@@ -273,6 +273,50 @@ async def test_every_bad_element_of_a_list_has_a_record_of_its_own(legacy_db: Db
     assert await find_mismatches(legacy_db) == []
 
 
+async def test_one_bad_element_keeps_the_others_and_is_recorded_at_its_legacy_index(
+    legacy_db: Db,
+) -> None:
+    """Elements the profile model cannot load (strictly: `"5"` is no number) are left
+    out one by one, each recorded at its index in the legacy list, counting the elements
+    an earlier rule left out; a non-list in a list field is recorded whole."""
+    user = legacy_user(
+        profileType="dancer",
+        displayName="Mixed",
+        headshots=[
+            "not an object",
+            {"storageId": "a", "position": 2},
+            {"storageId": 5, "position": 0},  # a storage id must be a string
+            {"storageId": "b", "position": float("nan"), "title": Regex("x")},
+            {"storageId": "c", "position": 1},
+        ],
+        links=[{"label": "site", "url": "https://example.test"}, {"label": True}, "loose"],
+        training="ballet",
+    )
+    await migrate(legacy_db, [user])
+    profile = await profile_of(legacy_db, user, "dancer")
+    assert [(h["storageId"], h["position"]) for h in profile["headshots"]] == [
+        ("a", 1),
+        ("b", 2),
+        ("c", 0),
+    ]
+    assert "title" not in profile["headshots"][1]
+    assert profile["links"] == [{"label": "site", "url": "https://example.test"}]
+    assert profile["training"] == []
+    found = {
+        (i["field"], i["rule"], i["index"])
+        async for i in legacy_db.migration_issues.find({"userId": user["_id"]})
+    }
+    assert found == {
+        ("headshots", "headshot-not-an-object", 0),
+        ("headshots", "not-loadable-by-profile-model", 2),
+        ("headshots.title", "value-without-json-form", 3),
+        ("links", "not-loadable-by-profile-model", 1),
+        ("links", "not-loadable-by-profile-model", 2),
+        ("training", "not-loadable-by-profile-model", None),
+    }
+    assert await find_mismatches(legacy_db) == []
+
+
 async def test_only_json_shaped_values_reach_a_profile(legacy_db: Db) -> None:
     """A value the API could not answer as the same JSON value, at any depth, is left out
     of the profile and recorded at its path (an element with its index); the legacy
@@ -327,3 +371,77 @@ async def test_a_date_out_of_pythons_range_breaks_no_batch(legacy_db: Db) -> Non
     assert "since" not in profile["resume"] and profile["resume"]["skills"] == ["Tap"]
     assert ("resume.since", "value-without-json-form") in await issues_of(legacy_db, user)
     await profile_of(legacy_db, neighbour, "dancer")
+
+
+async def test_half_applied_references_are_overwritten_and_put_back_exactly(
+    legacy_db: Db,
+) -> None:
+    """A user carrying references from an earlier attempt gets those of the profile the
+    migration creates, a record whose `profileId` is null or names nothing of its user's
+    is re-linked, and `down --to 0` puts every one back as it was (absent and null told
+    apart)."""
+    stale = ObjectId()
+    half = legacy_user(
+        profileType="dancer",
+        displayName="Half",
+        activeProfileType="Dancer ",
+        activeDancerId=stale,
+        activeChoreographerId=None,
+    )
+    plain = legacy_user(profileType="choreographer", displayName="Plain", activeProfileType=None)
+    await legacy_db.projects.insert_many(
+        [
+            {"userId": half["_id"], "title": "null", "profileId": None},
+            {"userId": half["_id"], "title": "stale", "profileId": stale},
+            {"userId": half["_id"], "title": "none"},
+            {"userId": plain["_id"], "title": "dotted", "profileId": None, "a.b": {"$c": 1}},
+        ]
+    )
+    before_users = [dict(u) for u in (half, plain)]
+    before_records = await legacy_db.projects.find({}).to_list()
+    await migrate(legacy_db, [half, plain])
+
+    dancer = await profile_of(legacy_db, half, "dancer")
+    user = await legacy_db.users.find_one({"_id": half["_id"]})
+    assert user is not None
+    assert (user["activeProfileType"], user["activeDancerId"]) == ("dancer", dancer["_id"])
+    assert "activeChoreographerId" not in user  # it named nothing of the user's
+    choreographer = await profile_of(legacy_db, plain, "choreographer")
+    other = await legacy_db.users.find_one({"_id": plain["_id"]})
+    assert other is not None and other["activeProfileType"] == "choreographer"
+    linked = {p["title"]: p["profileId"] async for p in legacy_db.projects.find({})}
+    assert linked == {
+        "null": dancer["_id"],
+        "stale": dancer["_id"],
+        "none": dancer["_id"],
+        "dotted": choreographer["_id"],
+    }
+    assert await legacy_db.migration_undo.count_documents({}) == 7  # 4 users, 3 records
+
+    await Runner(legacy_db).down(RunOptions(to=0, force=True, say=lambda line: None))
+    restored = {u["_id"]: u async for u in legacy_db.users.find({})}
+    for user_before in before_users:
+        assert restored[user_before["_id"]] == user_before
+    assert await legacy_db.projects.find({}).to_list() == before_records
+    assert await legacy_db.migration_undo.count_documents({}) == 0
+
+
+async def test_records_an_earlier_form_of_0004_left_stale_are_relinked_by_0013(
+    legacy_db: Db,
+) -> None:
+    user = legacy_user(profileType="dancer", displayName="Later")
+    await legacy_db.projects.insert_one({"userId": user["_id"], "title": "t"})
+    await migrate(legacy_db, [user])
+    await Runner(legacy_db).down(RunOptions(to=12, say=lambda line: None))
+    stale = ObjectId()  # as an earlier 0004 left it: a `profileId` it did not look at
+    await legacy_db.projects.update_one(
+        {}, {"$set": {"profileId": stale}, "$unset": {"profileIdBackfilled": ""}}
+    )
+    await Runner(legacy_db).up(RunOptions(say=lambda line: None))
+    dancer = await profile_of(legacy_db, user, "dancer")
+    record = await legacy_db.projects.find_one({})
+    assert record is not None and record["profileId"] == dancer["_id"]
+    assert record["profileIdRelinked"] is True
+    await Runner(legacy_db).down(RunOptions(to=12, say=lambda line: None))
+    record = await legacy_db.projects.find_one({})
+    assert record is not None and record["profileId"] == stale and "profileIdRelinked" not in record

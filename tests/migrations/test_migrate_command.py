@@ -1,6 +1,8 @@
 """`profiles migrate ...` as the deploy pipeline runs it: output and exit codes."""
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -51,6 +53,10 @@ def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[st
 
     assert main(["migrate", "up", "--dry-run"]) == 0
     assert sync_db.dancers.count_documents({}) == 0
+    would_record: Counter[str] = Counter()
+    for rule, count in re.findall(r"recorded ([a-zA-Z-]+) (\d+)", capsys.readouterr().err):
+        would_record[rule] += int(count)
+    assert would_record, "the dry run reports what it would record, per rule"
 
     assert main(["migrate", "up", "--limit", "40", "--batch-size", "16"]) == 0
     capsys.readouterr()
@@ -68,7 +74,7 @@ def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[st
     assert sync_db.dancers.count_documents({}) == 228
     told = capsys.readouterr().err
     finished = [line for line in told.splitlines() if line[:4].isdigit()]
-    assert len(finished) == 11 and all(" in " in line for line in finished), told
+    assert len(finished) == 12 and all(" in " in line for line in finished), told
     # every profile derived once, before the scripts that rescan derived fields: they
     # find nothing to do
     assert "derive: rules" in told and "derived 262" in told, told
@@ -79,6 +85,13 @@ def test_status_up_verify_down(sync_db: SyncDb, capsys: pytest.CaptureFixture[st
     assert shown["pending"] == [] and shown["lock"] is None
     states = {m["version"]: m["state"] for m in shown["migrations"]}
     assert states[5] == "pending" and states[2] == "applied"
+    # what each run stored, per rule, from the scripts' states (no rescan): what is in
+    # the issues collection, and what the dry run said would be recorded
+    told_recorded: Counter[str] = Counter()
+    for migration in shown["migrations"]:
+        told_recorded.update(migration["recorded"])
+    assert told_recorded == Counter(i["rule"] for i in sync_db.migration_issues.find({}))
+    assert told_recorded == would_record
 
     recorded = sync_db.migration_issues.count_documents({})
     assert recorded > 0

@@ -109,9 +109,10 @@ async def test_prune_says_what_it_deletes_and_deletes_only_with_yes(
     legacy_db: AsyncDatabase[MongoDocument],
 ) -> None:
     old, recent = now() - timedelta(days=40), now() - timedelta(days=2)
+    await legacy_db.users.insert_many([{"_id": n, "bio": "still here"} for n in range(3)])
     await legacy_db.migration_issues.insert_many(
         [
-            {"userId": n, "field": "f", "rule": "r", "recordedAt": when}
+            {"userId": n, "field": "bio", "rule": "r", "recordedAt": when}
             for n, when in enumerate([old, old, recent])
         ]
     )
@@ -119,8 +120,40 @@ async def test_prune_says_what_it_deletes_and_deletes_only_with_yes(
         [{"_id": 1, "backedUpAt": old}, {"_id": 2, "backedUpAt": recent}]
     )
     counted = await prune(legacy_db, 30, delete=False)
-    assert counted == {"migration_issues": 2, "legacy_user_backup": 1}
+    assert counted.deleted == {"migration_issues": 2, "legacy_user_backup": 1}
     assert await legacy_db.migration_issues.count_documents({}) == 3
-    assert await prune(legacy_db, 30, delete=True) == counted
+    assert (await prune(legacy_db, 30, delete=True)).deleted == counted.deleted
     assert await legacy_db.migration_issues.count_documents({}) == 1
     assert await legacy_db.legacy_user_backup.count_documents({}) == 1
+
+
+async def test_prune_keeps_the_only_copy_of_a_value_unless_told_so(
+    legacy_db: AsyncDatabase[MongoDocument],
+) -> None:
+    """After 0005 removed the legacy fields, an old issue record is the last copy of its
+    value unless a backup younger than the cutoff holds the field too."""
+    old, recent = now() - timedelta(days=40), now() - timedelta(days=2)
+    await legacy_db.users.insert_many([{"_id": n, "authId": f"a{n}"} for n in range(3)])
+    await legacy_db.legacy_user_backup.insert_many(
+        [
+            {"_id": 0, "backedUpAt": old, "fields": {"bio": 1}},
+            {"_id": 1, "backedUpAt": recent, "fields": {"attributes": {"height": "tall"}}},
+        ]
+    )
+    await legacy_db.migration_issues.insert_many(
+        [
+            {"userId": 0, "field": "bio", "rule": "r", "recordedAt": old, "raw": 1},
+            {"userId": 1, "field": "attributes.height", "rule": "r", "recordedAt": old},
+            {"userId": 2, "field": "bio", "rule": "r", "recordedAt": old},
+            {"userId": None, "field": "projects.x.userId", "rule": "r", "recordedAt": old},
+        ]
+    )
+    pruned = await prune(legacy_db, 30, delete=True)
+    assert pruned.only_copies == {"migration_issues": 2}  # users 0 and 2
+    left = {i["userId"] async for i in legacy_db.migration_issues.find({})}
+    assert left == {0, 2}
+    assert await legacy_db.legacy_user_backup.count_documents({}) == 1  # the recent one
+
+    forced = await prune(legacy_db, 30, delete=True, only_copies=True)
+    assert forced.deleted["migration_issues"] == 2
+    assert await legacy_db.migration_issues.count_documents({}) == 0
