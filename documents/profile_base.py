@@ -55,6 +55,12 @@ class ProfileDocument(Document):
     derivedWith: str | None = None
     """The digest of the rules the derived fields were computed with
     (`documents.derived.rules`); None: before digests, or by a migration's own rules."""
+    projectCount: int | None = None
+    trainingCount: int | None = None
+    """How many project and training records the profile has, kept with every record
+    write (in its transaction) and by `derive`: what completeness counts, without a
+    count of the records on every write. Trusted only with this release's `derivedWith`
+    (None: not counted yet)."""
     createdAt: datetime = Field(default_factory=utc_now)
     updatedAt: datetime = Field(default_factory=utc_now)
     version: int = 1
@@ -72,6 +78,8 @@ SERVER_FIELDS = frozenset(
         "searchTokens",
         "rankKey",
         "derivedWith",
+        "projectCount",
+        "trainingCount",
         "createdAt",
         "updatedAt",
         "version",

@@ -14,9 +14,11 @@ from typing import Any
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
+from documents.derived.rules import RULES_DIGEST
 from documents.legacy.fields import PROFILE_FIELDS
 from documents.legacy.mapping import map_legacy_profile, normalise_profile_type
 from migrations import collections as names
+from migrations.counts import counts_by
 from migrations.lookups import find_in
 from migrations.values import canonical, same_value
 
@@ -114,3 +116,66 @@ def _compare_user(
     if not profile.get("isPrimary"):
         found.append(Mismatch(user["_id"], "isPrimary", True, profile.get("isPrimary")))
     return found
+
+
+@dataclass(frozen=True)
+class CountDrift:
+    """A profile whose kept record counts disagree with its records."""
+
+    collection: str
+    profile_id: ObjectId
+    kept: tuple[Any, Any]
+    counted: tuple[int, int]
+
+    def describe(self) -> str:
+        """One line for a person."""
+        return (
+            f"{self.collection} {self.profile_id}: record counts kept {self.kept}, counted"
+            f" {self.counted} (projects, training)"
+        )
+
+
+async def find_count_drift(db: AsyncDatabase[Document]) -> list[CountDrift]:
+    """Every profile derived with this release's rules whose `projectCount` or
+    `trainingCount` is not the number of its records (written around the service). Not
+    a mismatch: `derive` recounts them (`verify --repair` has it do so)."""
+    drift: list[CountDrift] = []
+    for collection in names.PROFILE_COLLECTIONS.values():
+        batch: list[Document] = []
+        cursor = db[collection].find(
+            {"derivedWith": RULES_DIGEST},
+            {"projectCount": 1, "trainingCount": 1},
+            sort=[("_id", 1)],
+            batch_size=BATCH,
+        )
+        async for profile in cursor:
+            batch.append(profile)
+            if len(batch) == BATCH:
+                drift += await _drifted(db, collection, batch)
+                batch = []
+        if batch:
+            drift += await _drifted(db, collection, batch)
+    return drift
+
+
+async def _drifted(
+    db: AsyncDatabase[Document], collection: str, profiles: list[Document]
+) -> list[CountDrift]:
+    ids = [profile["_id"] for profile in profiles]
+    projects = await counts_by(db, names.PROJECTS, "profileId", ids, None)
+    training = await counts_by(db, names.TRAINING, "profileId", ids, None)
+    found = []
+    for profile in profiles:
+        counted = (projects.get(profile["_id"], 0), training.get(profile["_id"], 0))
+        kept = (profile.get("projectCount"), profile.get("trainingCount"))
+        if kept != counted:
+            found.append(CountDrift(collection, profile["_id"], kept, counted))
+    return found
+
+
+async def recount(db: AsyncDatabase[Document], drift: list[CountDrift]) -> None:
+    """Mark the drifted profiles for `derive` (which counts their records again)."""
+    for item in drift:
+        await db[item.collection].update_one(
+            {"_id": item.profile_id}, {"$set": {"derivedWith": None}}
+        )

@@ -38,12 +38,15 @@ def derived_values(
     training_count: int,
 ) -> dict[str, Any]:
     """`completeness`, `searchTokens`, `rankKey` of the profile `profile_id` with these
-    owner fields (and `verified` for a choreographer), and `derivedWith`."""
+    owner fields (and `verified` for a choreographer) and these record counts, the
+    counts themselves, and `derivedWith`."""
     score = compute_completeness(
         profile_type, fields, project_count=project_count, training_count=training_count
     ).score
     return {
         "completeness": score,
         **search_fields(profile_type, fields, score, profile_id),
+        "projectCount": project_count,
+        "trainingCount": training_count,
         "derivedWith": RULES_DIGEST,
     }

@@ -5,6 +5,8 @@ from service.platform.caller import Caller
 from service.platform.db import MongoDocument, Session
 from service.platform.errors import NotFound
 
+NO_ACCOUNT = "there is no account for this token's subject; create one with POST /v1/me/onboarding"
+
 
 async def find_user_document(auth_id: str, session: Session | None = None) -> MongoDocument | None:
     """The stored user document whose `authId` is `auth_id`, as it is (legacy keys too)."""
@@ -24,9 +26,7 @@ async def require_user_document(caller: Caller, session: Session | None = None) 
     """The caller's stored user document, or `NotFound` telling them to onboard first."""
     raw = await find_user_document(caller.auth_id, session)
     if raw is None:
-        raise NotFound(
-            "there is no account for this token's subject; create one with POST /v1/me/onboarding"
-        )
+        raise NotFound(NO_ACCOUNT)
     return raw
 
 

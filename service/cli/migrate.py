@@ -21,7 +21,7 @@ from migrations.prune import DATE_FIELDS, prune
 from migrations.report import JsonReport, LineReport, Report, TerminalReport
 from migrations.runner import NO_TRANSACTIONS, Runner, RunOptions
 from migrations.scripts import new_script
-from migrations.verify import find_mismatches
+from migrations.verify import find_count_drift, find_mismatches, recount
 from service.platform.config import Settings
 from service.platform.db import connect, create_client
 from service.rollout.repair import repair_mismatches
@@ -140,6 +140,15 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
             mismatches = await find_mismatches(db)
             for mismatch in mismatches:
                 print(mismatch.describe())
+            drift = await find_count_drift(db)
+            for item in drift:
+                print(item.describe())
+            if args.repair and drift:
+                await recount(db, drift)
+                await derive_stale(db, batch_size=options.batch_size)
+                print(f"recounted: {len(drift)} profiles")
+            elif drift:
+                print(f"{len(drift)} profiles with record counts to recount (--repair)")
             if args.repair and mismatches:
                 mismatched: dict[ObjectId, list[str]] = {}
                 for mismatch in mismatches:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bson import ObjectId
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from documents import User
@@ -24,11 +25,15 @@ from service.platform.errors import ConcurrentChange, Conflict, InvalidInput, No
 from service.platform.merge_patch import apply_merge_patch
 from service.platform.transactions import run_in_transaction
 from service.profiles.kinds import KINDS, ProfileKind, kind_of
-from service.profiles.reads import active_profile_of, find_profile_of_user, sub_record_counts
+from service.profiles.reads import active_profile_of, as_profile, find_profile_of_user
 from service.profiles.results import ProfileResult
 from service.profiles.templates import template_fields
 from service.profiles.visibility import profile_view
-from service.profiles.writes import editable_fields, new_profile_document, write_profile_changes
+from service.profiles.writes import (
+    editable_fields,
+    new_profile_document,
+    record_counts,
+)
 from service.rollout.dual_write import mirror_to_legacy
 from service.rollout.legacy_read import profile_as_read
 
@@ -59,7 +64,7 @@ async def get_profile_switcher(caller: Caller) -> list[ProfileResult]:
     and training records), for a quick switcher."""
     results = []
     for profile in await _profiles_of(caller):
-        projects, training = (0, 0) if profile.id is None else await sub_record_counts(profile.id)
+        projects, training = await record_counts(profile)
         missing = compute_completeness(
             profile.profile_type,
             editable_fields(profile),
@@ -82,42 +87,55 @@ async def get_my_active_profile(caller: Caller) -> ProfileResult:
 
 
 async def switch_active_profile(caller: Caller, profile_type: ProfileType) -> ProfileResult:
-    """Make the caller's profile of `profile_type` the active one, atomically."""
+    """Make the caller's profile of `profile_type` the active one, atomically: the user
+    names it, it is active and the other one is not (each write returning what it
+    needs: the user's id and references, the profile as written)."""
     kind = kind_of(profile_type)
 
     async def work(session: Session) -> ProfileDocument:
         user = await User.get_pymongo_collection().find_one_and_update(
             {"authId": caller.auth_id},
             {"$set": {"activeProfileType": kind.name, "updatedAt": utc_now()}},
+            projection={"_id": 1, kind.user_ref_field: 1},
             session=session,
         )
         if user is None:
             raise NotFound("there is no account for this token's subject; onboard first")
-        target = await find_profile_of_user(kind, user["_id"], session)
+        now = utc_now()
+        # made active (a new version) unless it is already: one write, answered with
+        # the profile as written
+        target = await kind.document.get_pymongo_collection().find_one_and_update(
+            {"userId": user["_id"]},
+            [
+                {
+                    "$set": {
+                        "version": {"$cond": ["$isActive", "$version", {"$add": ["$version", 1]}]},
+                        "updatedAt": {"$cond": ["$isActive", "$updatedAt", now]},
+                        "isActive": True,
+                    }
+                }
+            ],
+            return_document=ReturnDocument.AFTER,
+            session=session,
+        )
         if target is None:
             raise Conflict(
                 f"you have no {kind.name} profile to switch to; add one with POST /v1/me/profiles"
             )
-        await User.get_pymongo_collection().update_one(
-            {"_id": user["_id"]}, {"$set": {kind.user_ref_field: target.id}}, session=session
+        await kind.other.document.get_pymongo_collection().update_one(
+            {"userId": user["_id"], "isActive": True},
+            {"$set": {"isActive": False, "updatedAt": now}, "$inc": {"version": 1}},
+            session=session,
         )
-        other = await find_profile_of_user(kind.other, user["_id"], session)
-        if other is not None and other.isActive:
-            await _write_or_conflict(kind.other, other, {"isActive": False}, session)
-        if not target.isActive:
-            target = await _write_or_conflict(kind, target, {"isActive": True}, session)
-        return target
+        if user.get(kind.user_ref_field) != target["_id"]:  # rare: a reference gone stale
+            await User.get_pymongo_collection().update_one(
+                {"_id": user["_id"]},
+                {"$set": {kind.user_ref_field: target["_id"]}},
+                session=session,
+            )
+        return as_profile(kind, target)
 
     return _result(await run_in_transaction(work))
-
-
-async def _write_or_conflict(
-    kind: ProfileKind, profile: ProfileDocument, changes: dict[str, Any], session: Session
-) -> ProfileDocument:
-    written = await write_profile_changes(kind, profile, changes, session)
-    if written is None:
-        raise ConcurrentChange("your profiles were changed by a concurrent request; retry")
-    return written
 
 
 async def create_profile_for_user(

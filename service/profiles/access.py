@@ -6,12 +6,14 @@ from documents.profile_base import ProfileDocument
 from service.accounts.ids import own_account_among
 from service.platform.caller import Caller
 from service.platform.errors import Forbidden, NotFound
-from service.profiles.reads import owner_auth_id
 
 
 async def can_write(caller: Caller, profile: ProfileDocument) -> bool:
-    """True for the profile's owner and for admins."""
-    return caller.is_admin or await owner_auth_id(profile) == caller.auth_id
+    """True for the profile's owner and for admins: the caller's account id as this
+    process remembers it (`service.accounts.ids`: no read in the steady state; an
+    account id is never reused, so one remembered from before an erasure names no
+    profile)."""
+    return caller.is_admin or await own_account_among(caller.auth_id, {profile.userId}) is not None
 
 
 async def ensure_can_write(caller: Caller, profile: ProfileDocument) -> None:
@@ -23,7 +25,7 @@ async def ensure_can_write(caller: Caller, profile: ProfileDocument) -> None:
 async def sees_full_view(caller: Caller, profile: ProfileDocument) -> bool:
     """True for admins and the profile's owner: which view a read returns (decided with
     the remembered account id, re-read when it may be out of date:
-    `service.accounts.ids`; writes use `can_write`). `NotFound` for anyone else when the
+    `service.accounts.ids`, as `can_write` does). `NotFound` for anyone else when the
     profile is unlisted: what discovery does not show, walking ids does not find."""
     if caller.is_admin or await own_account_among(caller.auth_id, {profile.userId}) is not None:
         return True

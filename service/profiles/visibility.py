@@ -29,7 +29,18 @@ PRIVATE_NESTED_FIELDS = {
     "representation": frozenset({"agentName", "email", "phone"}),
 }
 # fields a profile document keeps for the server's own use
-INTERNAL_FIELDS = frozenset({"_id", "id", "searchTokens", "rankKey", "derivedWith", "revision_id"})
+INTERNAL_FIELDS = frozenset(
+    {
+        "_id",
+        "id",
+        "searchTokens",
+        "rankKey",
+        "derivedWith",
+        "projectCount",
+        "trainingCount",
+        "revision_id",
+    }
+)
 # what every view adds to the document's fields
 VIEW_FIELDS = frozenset({"id", "userId", "profileType"})
 

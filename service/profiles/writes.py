@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from pymongo import ReturnDocument
 
 from documents.clock import utc_now
-from documents.derived.rules import derived_values
+from documents.derived.rules import RULES_DIGEST, derived_values
 from documents.legacy.fields import PROFILE_FIELDS
 from documents.literal import literal
 from documents.profile_base import SERVER_FIELDS, ProfileDocument
@@ -79,20 +79,45 @@ def editable_fields(profile: ProfileDocument) -> dict[str, Any]:
     return fields
 
 
+async def record_counts(
+    profile: ProfileDocument, session: Session | None = None
+) -> tuple[int, int]:
+    """How many project and training records `profile` has: the counts it keeps when it
+    was derived with this release's rules, else counted now."""
+    if (
+        profile.derivedWith == RULES_DIGEST
+        and profile.projectCount is not None
+        and profile.trainingCount is not None
+    ):
+        return profile.projectCount, profile.trainingCount
+    if profile.id is None:
+        return 0, 0
+    return await sub_record_counts(profile.id, session)
+
+
 async def derived_fields(
     kind: ProfileKind,
     fields: dict[str, Any],
-    profile_id: ObjectId,
+    profile: ProfileDocument | None,
     session: Session | None = None,
     *,
-    new: bool = False,
+    profile_id: ObjectId | None = None,
+    added: tuple[int, int] = (0, 0),
 ) -> dict[str, Any]:
-    """`completeness`, `searchTokens`, `rankKey` and `derivedWith` of the profile
-    `profile_id` with these fields (`verified` among them for a choreographer); a `new`
-    profile has no project or training records yet."""
-    projects, training = (0, 0) if new else await sub_record_counts(profile_id, session)
+    """`completeness`, `searchTokens`, `rankKey`, the record counts and `derivedWith` of
+    `profile` with these fields (`verified` among them for a choreographer), its record
+    counts moved by `added` (a record written in the same transaction); a new profile
+    (None, with its `profile_id`) has no records yet."""
+    projects, training = (0, 0) if profile is None else await record_counts(profile, session)
+    target = profile.id if profile is not None else profile_id
+    if target is None:
+        raise RuntimeError("derived fields need the profile's id")
     return derived_values(
-        kind.name, fields, profile_id, project_count=projects, training_count=training
+        kind.name,
+        fields,
+        target,
+        project_count=projects + added[0],
+        training_count=training + added[1],
     )
 
 
@@ -133,7 +158,7 @@ async def new_profile_document(
         },
     )
     raw: MongoDocument = document.model_dump(mode="python", by_alias=True, exclude={"revision_id"})
-    raw.update(await derived_fields(kind, search_inputs(document), raw["_id"], new=True))
+    raw.update(await derived_fields(kind, search_inputs(document), None, profile_id=raw["_id"]))
     return raw
 
 
@@ -192,7 +217,7 @@ async def replace_profile_fields(
         await derived_fields(
             kind,
             {**editable_fields(candidate), **server_search_inputs(profile)},
-            profile.id,
+            profile,
             session,
         )
     )
@@ -215,10 +240,16 @@ async def _write_fields(
     changes = {key: candidate_fields.get(key) for key in changed}
     changes.update(
         await derived_fields(
-            kind, {**candidate_fields, **server_search_inputs(profile)}, profile.id, session
+            kind, {**candidate_fields, **server_search_inputs(profile)}, profile, session
         )
     )
     return await write_profile_changes(kind, profile, changes, session)
+
+
+def mirrors(kind: ProfileKind, changes: dict[str, Any]) -> bool:
+    """Whether a write of these fields of a primary profile is mirrored onto its user's
+    legacy fields while dual write is on."""
+    return bool(LEGACY_FIELDS[kind.name] & set(changes))
 
 
 async def write_profile_changes(
@@ -235,7 +266,7 @@ async def write_profile_changes(
     the user's legacy fields are written from the stored result in the same transaction
     (`session` is then required: a `RuntimeError` without one).
     """
-    mirrored = mirror and bool(LEGACY_FIELDS[kind.name] & set(changes))
+    mirrored = mirror and mirrors(kind, changes)
     if mirrored and session is None:
         raise RuntimeError("a write of legacy profile fields needs a transaction (dual write)")
     raw = await kind.document.get_pymongo_collection().find_one_and_update(

@@ -183,10 +183,10 @@ async def test_a_write_runs_to_its_end_when_its_client_disconnects(
 
     async with running(app):
         recorder.commands = []
-        async with app_command_held(raw_client, "update", 300):
+        async with app_command_held(raw_client, "findAndModify", 300):
             await asyncio.wait_for(app(http_scope("PATCH", "/v1/me"), receive, send), 10)
 
-    assert "update" in recorder.names()
+    assert "findAndModify" in recorder.names()
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 200, sent
     user = await raw_client[settings.db_name].users.find_one({"authId": SUB})
     assert user is not None and user["fullName"] == "Still Stored"

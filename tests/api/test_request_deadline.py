@@ -100,7 +100,7 @@ async def short(
         ("GET", "/v1/me", "find"),
         ("GET", "/v1/dancers/{id}", "find"),
         ("GET", "/health/ready", "ping"),
-        ("PATCH", "/v1/me", "find"),
+        ("PATCH", "/v1/me", "findAndModify"),
     ],
 )
 async def test_a_request_past_its_deadline_answers_503_with_retry_after(

@@ -6,11 +6,13 @@ from typing import Any
 import pytest
 from bson import ObjectId
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from documents.derived.rules import RULES_DIGEST
 from migrations import derive
 from migrations.counts import counts_by
 from migrations.derive import derive_stale
+from migrations.verify import find_count_drift, find_mismatches, recount
 from service.me.onboarding import complete_onboarding
 from service.platform.caller import Caller
 from service.platform.config import Settings
@@ -18,6 +20,7 @@ from service.platform.db import Database, MongoDocument
 from service.profiles.kinds import kind_of
 from service.profiles.reads import load_profile
 from service.profiles.updates import patch_in_transaction
+from tests.migrations.test_dirty_legacy_data import legacy_user, migrate
 
 
 async def _dancers(count: int) -> list[str]:
@@ -88,3 +91,30 @@ async def test_a_write_between_the_read_and_the_derive_wins(
     assert stored is not None
     assert stored["bio"] == "Tap and jazz, written live" and stored["version"] == 2
     assert stored["derivedWith"] == RULES_DIGEST
+
+
+async def test_record_counts_are_kept_by_derive_and_drift_is_found_and_recounted(
+    legacy_db: AsyncDatabase[MongoDocument],
+) -> None:
+    """`derive` stores each profile's record counts with its derived fields; a record
+    written around the service shows in `find_count_drift` (not a mismatch), and a
+    recount brings the counts back."""
+    user = legacy_user(profileType="dancer", displayName="Counted")
+    await legacy_db.projects.insert_many([{"userId": user["_id"], "title": t} for t in "ab"])
+    await migrate(legacy_db, [user])
+    profile = await legacy_db.dancers.find_one({"userId": user["_id"]})
+    assert profile is not None
+    assert (profile["projectCount"], profile["trainingCount"]) == (2, 0)
+    assert await find_count_drift(legacy_db) == []
+
+    await legacy_db.training.insert_one(
+        {"userId": user["_id"], "profileId": profile["_id"], "name": "around the service"}
+    )
+    drift = await find_count_drift(legacy_db)
+    assert [(d.kept, d.counted) for d in drift] == [((2, 0), (2, 1))]
+    assert await find_mismatches(legacy_db) == []  # never a reason for 0005 to refuse
+    await recount(legacy_db, drift)
+    await derive_stale(legacy_db)
+    assert await find_count_drift(legacy_db) == []
+    again = await legacy_db.dancers.find_one({"_id": profile["_id"]})
+    assert again is not None and again["trainingCount"] == 1

@@ -31,7 +31,12 @@ from service.profiles.kinds import kind_of
 from service.profiles.reads import load_profile, parse_object_id
 from service.profiles.results import ContentResult
 from service.profiles.updates import ProfileMoved, update_with_retries
-from service.profiles.writes import derived_fields, search_inputs, write_profile_changes
+from service.profiles.writes import (
+    derived_fields,
+    record_counts,
+    search_inputs,
+    write_profile_changes,
+)
 
 T = TypeVar("T")
 
@@ -160,7 +165,7 @@ async def create_record(
 
     async def insert(profile: ProfileDocument, session: Session) -> dict[str, Any]:
         collection = kind.document.get_pymongo_collection()
-        held = await collection.count_documents({"profileId": profile.id}, session=session)
+        held = _of_kind(kind, await record_counts(profile, session))
         if held >= MAX_RECORDS:
             raise InvalidInput(
                 f"a profile holds at most {MAX_RECORDS} {kind.path} records and this one"
@@ -176,7 +181,9 @@ async def create_record(
         await collection.insert_one(raw, session=session)
         return record_view(kind, raw)
 
-    record, version = await _change_records(caller, profile_type, profile_id, if_match, insert)
+    record, version = await _change_records(
+        caller, profile_type, profile_id, if_match, insert, _added(kind, 1)
+    )
     return ContentResult(record, version)
 
 
@@ -227,8 +234,19 @@ async def delete_record(
         if deleted.deleted_count == 0:
             raise _missing(kind, record_id)
 
-    _, version = await _change_records(caller, profile_type, profile_id, if_match, remove)
+    _, version = await _change_records(
+        caller, profile_type, profile_id, if_match, remove, _added(kind, -1)
+    )
     return ContentResult(None, version)
+
+
+def _added(kind: RecordKind, count: int) -> tuple[int, int]:
+    """`count` records of `kind` more, as (projects, training)."""
+    return (count, 0) if kind.path == "projects" else (0, count)
+
+
+def _of_kind(kind: RecordKind, counts: tuple[int, int]) -> int:
+    return counts[0] if kind.path == "projects" else counts[1]
 
 
 def _missing(kind: RecordKind, record_id: str) -> NotFound:
@@ -241,10 +259,11 @@ async def _change_records(
     profile_id: str,
     if_match: int | None,
     change: Callable[[ProfileDocument, Session], Awaitable[T]],
+    added: tuple[int, int] = (0, 0),
 ) -> tuple[T, int]:
-    """Run `change` on the profile's records and store the profile's new derived fields,
-    in one transaction (`service.profiles.updates`); returns what `change` returned and
-    the profile's new version."""
+    """Run `change` on the profile's records and store the profile's new derived fields
+    and record counts (moved by `added`), in one transaction (`service.profiles.updates`);
+    returns what `change` returned and the profile's new version."""
     kind = kind_of(profile_type)
 
     async def attempt(profile: ProfileDocument) -> tuple[T, int]:
@@ -252,7 +271,9 @@ async def _change_records(
             outcome = await change(profile, session)
             if profile.id is None:
                 raise RuntimeError("a loaded profile has an id")
-            derived = await derived_fields(kind, search_inputs(profile), profile.id, session)
+            derived = await derived_fields(
+                kind, search_inputs(profile), profile, session, added=added
+            )
             updated = await write_profile_changes(kind, profile, derived, session)
             if updated is None:  # aborts the transaction: the record change is undone
                 raise ProfileMoved
