@@ -2,17 +2,17 @@
 callable served by uvicorn as `profiles serve` runs it, no framework, PyMongo's
 `AsyncMongoClient` with the service's client options, PyJWT for the token. It imports
 nothing of the service (`bench.wire` holds the little it needs) and sends the service's
-database commands, in the same order and the same session / transaction shape
-(`[txn]`: inside the transaction), as of this writing:
+database commands MongoDB needs for the result, no more (the limit the service is held
+to), in the session / transaction shape the result needs (`[txn]`: inside the
+transaction):
 
 - GET one profile: `find dancers {_id}` without the search tokens. The full view is the
   owner's: the caller's account `_id` is remembered a minute per process, so `find users
   {authId}` (projecting `_id`) at most once a minute per caller.
-- PATCH one profile: `find dancers {_id}`; `find users {_id}` projecting `authId` (owner
-  check); then one transaction: `aggregate projects` and `aggregate training` (`$match
-  {profileId}`, `$group` count; the first starts the transaction), `findAndModify dancers
-  {_id, version}` (`$set` bio, completeness, searchTokens, rankKey, updatedAt; `$inc`
-  version); with dual write on and the profile primary, `findAndModify users {_id}`
+- PATCH one profile: `find dancers {_id}`; the owner check on the caller's remembered
+  account id; then one transaction: `findAndModify dancers {_id, version}` (`$set` bio,
+  completeness, searchTokens, rankKey, updatedAt; `$inc` version; it starts the
+  transaction); with dual write on and the profile primary, `findAndModify users {_id}`
   (`$set` of the legacy fields, returning `profileType` as it was; an `update` of
   `profileType` follows only when it named another type); then `commitTransaction`. The
   bare app writes back the stored completeness, tokens and rank key (a bio edit changes
@@ -156,11 +156,6 @@ class BareApp:
                 return await self.patch_profile(sub, profile_id, json.loads(body))
         return Reply(404, {"detail": "no such route"})
 
-    async def owner(self, profile: Mapping[str, Any]) -> str | None:
-        """The `authId` of the profile's user."""
-        user = await self.db["users"].find_one({"_id": profile["userId"]}, {"authId": 1})
-        return None if user is None else user.get("authId")
-
     async def account_id(self, sub: str) -> Any:
         """The caller's account `_id`, remembered a minute (a missing one is not)."""
         now = time.monotonic()
@@ -193,13 +188,13 @@ class BareApp:
         return value
 
     async def patch_profile(self, sub: str, profile_id: ObjectId, patch: Document) -> Reply:
-        """Find, owner check, then the update in one transaction; again when the version
-        moved meanwhile."""
+        """Find, owner check (the remembered account id), then the update in one
+        transaction; again when the version moved meanwhile."""
         for _ in range(UPDATE_ATTEMPTS):
             profile = await self.db[COLLECTION].find_one({"_id": profile_id})
             if profile is None:
                 return Reply(404, {"detail": "no such profile"})
-            if await self.owner(profile) != sub:
+            if await self.account_id(sub) != profile["userId"]:
                 return Reply(403, {"detail": "not yours"})
             if self.client is None:
                 raise RuntimeError("not started")
@@ -214,11 +209,7 @@ class BareApp:
     async def write(
         self, session: AsyncClientSession, profile: Document, patch: Document
     ) -> Document | None:
-        """The counts, the conditional write, and dual write: one transaction."""
-        for collection in ("projects", "training"):
-            await self.db[collection].count_documents(
-                {"profileId": profile["_id"]}, session=session
-            )
+        """The conditional write and dual write: one transaction."""
         derived = {name: profile.get(name) for name in ("completeness", "searchTokens", "rankKey")}
         updated = await self.db[COLLECTION].find_one_and_update(
             {"_id": profile["_id"], "version": profile["version"]},

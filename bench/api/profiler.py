@@ -101,6 +101,16 @@ def _txn(command: Mapping[str, Any]) -> str:
     return " [txn]" if "autocommit" in command else ""
 
 
+def _sets(update: Any) -> Document:
+    """The fields an update sets: its `$set`, or those of a pipeline's `$set` stages."""
+    if isinstance(update, list):
+        found: Document = {}
+        for stage in update:
+            found.update(stage.get("$set") or {})
+        return found
+    return dict((update or {}).get("$set") or {})
+
+
 def describe(command: Mapping[str, Any]) -> str:
     """A command in a few words: name, collection, the keys it uses, transaction marks."""
     name = next(iter(command), "")
@@ -117,13 +127,11 @@ def describe(command: Mapping[str, Any]) -> str:
         stages = "".join(next(iter(stage)) for stage in command.get("pipeline", []))
         return f"aggregate {target} {stages}{_txn(command)}"
     if name == "findAndModify":
-        update = command.get("update") or {}
-        sets = _keys(update.get("$set"))
+        sets = _keys(_sets(command.get("update")))
         return f"findAndModify {target} {_keys(command.get('query'))} $set{sets}{_txn(command)}"
     if name == "update":
         update = (command.get("updates") or [{}])[0]
-        body = update.get("u") or {}
-        sets = _keys(body.get("$set"))
+        sets = _keys(_sets(update.get("u")))
         return f"update {target} {_keys(update.get('q'))} $set{sets}{_txn(command)}"
     return f"{name}{_txn(command)}"
 

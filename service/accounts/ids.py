@@ -9,8 +9,8 @@ made, so before a caller is treated as a stranger to a profile whose owner's acc
 that young (made after T, less `SKEW_SECONDS` for the clocks of other machines), the
 subject's account is read afresh. An owner's account made before T cannot be the
 caller's: the caller's account at T was X, one account per subject at a time, and an
-account never comes back. Writes never use this: they check the owner inside their
-transaction.
+account never comes back. Writes use it too: a remembered account that was erased since
+owns no profile any more (erasure deletes them with it), so it can grant nothing.
 """
 
 import time
