@@ -25,7 +25,7 @@ from pymongo.errors import ConnectionFailure
 from pymongo.read_concern import ReadConcern
 
 from migrations import collections as names
-from migrations.derive import STALE
+from migrations.derive import STALE, derived_now
 from migrations.errors import MigrationError
 from migrations.literal import literal_set
 from migrations.lock import MigrationLock, now
@@ -166,6 +166,18 @@ class MigrationContext:
         self._phase: tuple[str, str, int, int] | None = None
         """The running phase: its name, its collection, `seen` when it began, its total."""
         self._started = time.monotonic()
+
+    def derived_now(
+        self, profile_type: str, raw: Document, *, project_count: int, training_count: int
+    ) -> Document:
+        """The derived fields (completeness, search fields, record counts, `derivedWith`)
+        of a profile document a script is about to write, by the running release's rules
+        (`migrations.derive`): derived fields are recomputed whenever rules change, so a
+        script that creates profiles derives them once, as `profiles migrate derive`
+        would next, instead of by rules of its own that `derive` then replaces."""
+        return derived_now(
+            profile_type, raw, project_count=project_count, training_count=training_count
+        )
 
     def not_derived_now(self) -> Document:
         """The query of the profiles whose derived fields are not of this release's

@@ -86,6 +86,22 @@ async def derive_stale(
     return stats
 
 
+def derived_now(
+    profile_type: str, raw: Document, *, project_count: int, training_count: int
+) -> Document:
+    """The derived fields of a profile document about to be written (its `_id` set), by
+    this release's rules and stamped with them: what `derive_stale` would write next, so
+    it passes over the profile (a fresh database derives each profile once, as it is
+    created)."""
+    return derived_values(
+        profile_type,  # type: ignore[arg-type]
+        _fields(raw),
+        raw["_id"],
+        project_count=project_count,
+        training_count=training_count,
+    )
+
+
 def _fields(raw: Document) -> dict[str, Any]:
     """The fields of a stored profile the rules derive from: all but what the server
     keeps (the service derives from the same, read through its model; the rules read

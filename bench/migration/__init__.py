@@ -17,7 +17,7 @@ afterwards; timed. The migration reads, checks, transforms, logs issues and comm
 transactions; the ceiling only writes.
 
 The last line: the ratio of the migration's users per second to the ceiling's at the
-largest size (goal: at least 0.7) and of peak memory at the largest size to the smallest
+largest size (goal: at least 0.8) and of peak memory at the largest size to the smallest
 (flat is 1.0; goal: at most 1.2). Each size runs `--rounds` times on fresh data; the
 fastest migration and the fastest ceiling count, since on a shared machine a slow run
 says more about the neighbours than about the code.

@@ -16,7 +16,7 @@ from bench.migration.ceiling import ceiling_seconds, first_indexes
 from bench.wire import Document
 from tests.factories.legacy import load_legacy
 
-GOAL_THROUGHPUT = Goal(">=", 0.7)
+GOAL_THROUGHPUT = Goal(">=", 0.8)
 GOAL_MEMORY = Goal("<=", 1.2)
 
 

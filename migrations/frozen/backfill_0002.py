@@ -1,6 +1,8 @@
 """Creating profiles from legacy users (plan 2.1), shared by scripts 0002 and 0003, with
-the rules they shipped with (`migrations.frozen`): the LEGACY.md mapping, the profile
-model's types, completeness and search tokens as they were then.
+the rules they shipped with (`migrations.frozen`): the LEGACY.md mapping and the profile
+model's types as they were then. The derived fields (completeness, search fields, record
+counts) are the running release's, from the context: they are recomputed whenever their
+rules change, so a profile is derived once, as it is created.
 
 For each legacy user whose `profileType` normalises to the script's type and who has no
 profile of that type yet: a profile with every legacy value copied or normalised under
@@ -20,7 +22,6 @@ from migrations import collections as names
 from migrations.context import Batch, Document, Keep, MigrationContext
 from migrations.counts import record_counts
 from migrations.errors import MigrationError
-from migrations.frozen.completeness_0002 import compute_completeness
 from migrations.frozen.legacy_mapping_0002 import (
     legacy_created_at,
     legacy_updated_at,
@@ -28,25 +29,18 @@ from migrations.frozen.legacy_mapping_0002 import (
     normalise_profile_type,
 )
 from migrations.frozen.profile_shapes_0002 import ProfileType
-from migrations.frozen.search_tokens_0002 import search_tokens
 from migrations.lookups import find_in
 from migrations.undo import ABSENT, forget, restore, saved
 
 
 def new_profile(
-    ctx: MigrationContext,
-    profile_type: ProfileType,
-    user: Document,
-    counts: tuple[int, int],
-    batch: Batch,
+    ctx: MigrationContext, profile_type: ProfileType, user: Document, batch: Batch
 ) -> Document:
-    """The profile document for a legacy user (issues planned on `batch`)."""
+    """The profile document for a legacy user (issues planned on `batch`), its derived
+    fields still to add (`_derive`)."""
     fields, issues = map_legacy_profile(user, profile_type)
     for issue in issues:
         batch.issue(user["_id"], issue.field, issue.rule, issue.raw, issue.index)
-    score = compute_completeness(
-        profile_type, fields, project_count=counts[0], training_count=counts[1]
-    )
     return {
         "_id": ObjectId(),
         "userId": user["_id"],
@@ -54,8 +48,6 @@ def new_profile(
         "isActive": True,
         "isPrimary": True,
         "listed": user.get("onboardingComplete") is True,
-        "completeness": score.score,
-        "searchTokens": search_tokens(fields),
         "createdAt": legacy_created_at(user),
         "updatedAt": legacy_updated_at(user),
         "version": 1,
@@ -123,10 +115,12 @@ async def backfill_profiles(ctx: MigrationContext, profile_type: ProfileType) ->
                 if existing.get("isActive") is True:
                     references["activeProfileType"] = profile_type
             else:
-                profile = new_profile(ctx, profile_type, user, counts[user["_id"]], batch)
+                profile = new_profile(ctx, profile_type, user, batch)
                 references[ref_field] = profile["_id"]
+                projects, training = counts[user["_id"]]
                 if other_profile is not None and other_profile.get("isPrimary") is True:
                     profile.update(isActive=False, isPrimary=False)
+                    projects = training = 0  # 0004 links the records to the primary one
                     batch.issue(
                         user["_id"],
                         "profileType",
@@ -135,6 +129,13 @@ async def backfill_profiles(ctx: MigrationContext, profile_type: ProfileType) ->
                     )
                 else:
                     references["activeProfileType"] = profile_type
+                # derived once, by the running release's rules (`derive` then passes over
+                # it): the records counted by user are those 0004 links to this profile
+                profile.update(
+                    ctx.derived_now(
+                        profile_type, profile, project_count=projects, training_count=training
+                    )
+                )
                 batch.write(
                     collection,
                     InsertOne(profile)
