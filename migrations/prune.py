@@ -17,6 +17,7 @@ from typing import Any
 from pymongo import DeleteMany
 from pymongo.asynchronous.database import AsyncDatabase
 
+from documents.legacy.fields import LEGACY_USER_FIELDS
 from migrations import collections as names
 from migrations.lock import now
 from migrations.lookups import find_in
@@ -107,27 +108,5 @@ async def _prune_issues(
         await db[names.ISSUES].bulk_write([DeleteMany({"_id": {"$in": going}})])
 
 
-_NO_ID_ONLY: Document = {
-    "_id": 1,
-    "authId": 1,
-    **dict.fromkeys(
-        (
-            "profileType",
-            "displayName",
-            "bio",
-            "headshots",
-            "attributes",
-            "sizing",
-            "resume",
-            "links",
-            "sagAftraId",
-            "companyName",
-            "workLocation",
-            "training",
-            "representationStatus",
-            "representation",
-        ),
-        1,
-    ),
-}
+_NO_ID_ONLY: Document = {"_id": 1, "authId": 1, **dict.fromkeys(LEGACY_USER_FIELDS, 1)}
 """The user fields an issue record can be about."""

@@ -67,8 +67,11 @@ def add_migrate_parser(commands: Any) -> None:
         help="delete issue records and legacy backups older than N days (says what; nothing"
         " without --yes)",
     )
-    prune.add_argument("--older-than-days", type=int, required=True, metavar="N")
+    prune.add_argument("--older-than-days", "--older-than", type=int, required=True, metavar="N")
     prune.add_argument("--yes", action="store_true", help="delete (else only count)")
+    prune.add_argument(
+        "--dry-run", action="store_true", help="only count, even with --yes (the default)"
+    )
     prune.add_argument(
         "--including-only-copies",
         action="store_true",
@@ -114,10 +117,11 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str) -> int:
         if args.action == "prune":
             if args.older_than_days < 1:
                 raise MigrationError("--older-than-days must be at least 1")
+            delete = args.yes and not args.dry_run
             pruned = await prune(
-                db, args.older_than_days, delete=args.yes, only_copies=args.including_only_copies
+                db, args.older_than_days, delete=delete, only_copies=args.including_only_copies
             )
-            verb = "deleted" if args.yes else "would delete (run again with --yes)"
+            verb = "deleted" if delete else "would delete (run again with --yes)"
             for collection in DATE_FIELDS:
                 print(
                     f"{collection}: {verb} {pruned.deleted[collection]} older than"

@@ -37,6 +37,7 @@ from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 
 from api.app import create_app
+from documents.legacy.fields import LEGACY_USER_FIELDS
 from migrations.runner import Runner, RunOptions
 from migrations.values import canonical
 from migrations.verify import find_mismatches
@@ -47,23 +48,7 @@ from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, auth
 
 EXAMPLES = int(os.environ.get("PROFILES_PROPERTY_EXAMPLES", "12"))
 FOUND = Path(__file__).parent / "hypothesis-examples"
-LEGACY_FIELDS = (
-    "profileType",
-    "displayName",
-    "bio",
-    "headshots",
-    "attributes",
-    "sizing",
-    "resume",
-    "links",
-    "sagAftraId",
-    "companyName",
-    "workLocation",
-    "training",
-    "representationStatus",
-    "representation",
-    "searchPattern",
-)
+LEGACY_FIELDS = LEGACY_USER_FIELDS
 PROFILE_FIELDS = LEGACY_FIELDS[1:-1]
 REFERENCES = ("activeProfileType", "activeDancerId", "activeChoreographerId")
 

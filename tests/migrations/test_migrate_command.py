@@ -208,3 +208,19 @@ def test_flags_command_shows_and_changes_the_rollout(
     assert stored["updatedBy"] == "profiles flags"
     assert main(["flags", "--percentage", "101"]) == 1
     assert capsys.readouterr().err.strip().startswith("profiles: --percentage")
+
+
+def test_prune_counts_with_dry_run_and_deletes_only_with_yes(
+    sync_db: SyncDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = datetime.now(UTC) - timedelta(days=40)
+    sync_db.users.insert_one({"_id": "u", "bio": "still on the user"})
+    sync_db.migration_issues.insert_one(
+        {"userId": "u", "field": "bio", "rule": "r", "recordedAt": old}
+    )
+    assert main(["migrate", "prune", "--older-than", "30", "--yes", "--dry-run"]) == 0
+    assert "would delete" in capsys.readouterr().out
+    assert sync_db.migration_issues.count_documents({}) == 1
+    assert main(["migrate", "prune", "--older-than-days", "30", "--yes"]) == 0
+    assert "migration_issues: deleted 1 older than 30 days" in capsys.readouterr().out
+    assert sync_db.migration_issues.count_documents({}) == 0
