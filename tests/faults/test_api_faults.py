@@ -109,7 +109,7 @@ SWITCH_FAULTS: list[tuple[list[str], dict[str, Any]]] = [
     (["update"], {"closeConnection": True}),
     (["update"], {"errorCode": 112}),
     (["update"], {"errorCode": 50}),
-    (["find"], {"closeConnection": True}),
+    (["findAndModify"], {"errorCode": 112}),  # the switch reads nothing: its writes answer
     (["commitTransaction"], {"closeConnection": True}),
     (["commitTransaction"], {"errorCode": 112}),
 ]
