@@ -95,29 +95,14 @@ async def record_counts(
     return await sub_record_counts(profile.id, session)
 
 
-async def derived_fields(
-    kind: ProfileKind,
-    fields: dict[str, Any],
-    profile: ProfileDocument | None,
-    session: Session | None = None,
-    *,
-    profile_id: ObjectId | None = None,
-    added: tuple[int, int] = (0, 0),
+def derived_fields(
+    kind: ProfileKind, fields: dict[str, Any], profile_id: ObjectId, counts: tuple[int, int]
 ) -> dict[str, Any]:
     """`completeness`, `searchTokens`, `rankKey`, the record counts and `derivedWith` of
-    `profile` with these fields (`verified` among them for a choreographer), its record
-    counts moved by `added` (a record written in the same transaction); a new profile
-    (None, with its `profile_id`) has no records yet."""
-    projects, training = (0, 0) if profile is None else await record_counts(profile, session)
-    target = profile.id if profile is not None else profile_id
-    if target is None:
-        raise RuntimeError("derived fields need the profile's id")
+    the profile `profile_id` with these fields (`verified` among them for a
+    choreographer) and these (projects, training) record counts."""
     return derived_values(
-        kind.name,
-        fields,
-        target,
-        project_count=projects + added[0],
-        training_count=training + added[1],
+        kind.name, fields, profile_id, project_count=counts[0], training_count=counts[1]
     )
 
 
@@ -158,7 +143,7 @@ async def new_profile_document(
         },
     )
     raw: MongoDocument = document.model_dump(mode="python", by_alias=True, exclude={"revision_id"})
-    raw.update(await derived_fields(kind, search_inputs(document), None, profile_id=raw["_id"]))
+    raw.update(derived_fields(kind, search_inputs(document), raw["_id"], (0, 0)))
     return raw
 
 
@@ -214,11 +199,11 @@ async def replace_profile_fields(
     candidate = validated_document(kind, {**merged, "_id": profile.id, "userId": profile.userId})
     changes = dict(values)
     changes.update(
-        await derived_fields(
+        derived_fields(
             kind,
             {**editable_fields(candidate), **server_search_inputs(profile)},
-            profile,
-            session,
+            profile.id,
+            await record_counts(profile, session),
         )
     )
     return await write_profile_changes(kind, profile, changes, session, mirror=mirror)
@@ -239,8 +224,11 @@ async def _write_fields(
     candidate_fields = editable_fields(candidate)
     changes = {key: candidate_fields.get(key) for key in changed}
     changes.update(
-        await derived_fields(
-            kind, {**candidate_fields, **server_search_inputs(profile)}, profile, session
+        derived_fields(
+            kind,
+            {**candidate_fields, **server_search_inputs(profile)},
+            profile.id,
+            await record_counts(profile, session),
         )
     )
     return await write_profile_changes(kind, profile, changes, session)

@@ -163,9 +163,11 @@ async def create_record(
     kind = record_kind(path)
     kind.check(fields, set(kind.fields))
 
-    async def insert(profile: ProfileDocument, session: Session) -> dict[str, Any]:
+    async def insert(
+        profile: ProfileDocument, session: Session, counts: tuple[int, int]
+    ) -> dict[str, Any]:
         collection = kind.document.get_pymongo_collection()
-        held = _of_kind(kind, await record_counts(profile, session))
+        held = _of_kind(kind, counts)
         if held >= MAX_RECORDS:
             raise InvalidInput(
                 f"a profile holds at most {MAX_RECORDS} {kind.path} records and this one"
@@ -200,7 +202,9 @@ async def update_record(
     kind = record_kind(path)
     oid = parse_object_id(record_id, kind.noun)
 
-    async def change(profile: ProfileDocument, session: Session) -> dict[str, Any]:
+    async def change(
+        profile: ProfileDocument, session: Session, counts: tuple[int, int]
+    ) -> dict[str, Any]:
         collection = kind.document.get_pymongo_collection()
         query = {"_id": oid, "profileId": profile.id}
         current = await collection.find_one(query, session=session)
@@ -227,7 +231,7 @@ async def delete_record(
     kind = record_kind(path)
     oid = parse_object_id(record_id, kind.noun)
 
-    async def remove(profile: ProfileDocument, session: Session) -> None:
+    async def remove(profile: ProfileDocument, session: Session, counts: tuple[int, int]) -> None:
         deleted = await kind.document.get_pymongo_collection().delete_one(
             {"_id": oid, "profileId": profile.id}, session=session
         )
@@ -258,22 +262,24 @@ async def _change_records(
     profile_type: ProfileType,
     profile_id: str,
     if_match: int | None,
-    change: Callable[[ProfileDocument, Session], Awaitable[T]],
+    change: Callable[[ProfileDocument, Session, tuple[int, int]], Awaitable[T]],
     added: tuple[int, int] = (0, 0),
 ) -> tuple[T, int]:
-    """Run `change` on the profile's records and store the profile's new derived fields
-    and record counts (moved by `added`), in one transaction (`service.profiles.updates`);
-    returns what `change` returned and the profile's new version."""
+    """Run `change` on the profile's records (given the record counts before it) and store
+    the profile's new derived fields and record counts (moved by `added`), in one
+    transaction (`service.profiles.updates`); returns what `change` returned and the
+    profile's new version."""
     kind = kind_of(profile_type)
 
     async def attempt(profile: ProfileDocument) -> tuple[T, int]:
         async def work(session: Session) -> tuple[T, int]:
-            outcome = await change(profile, session)
             if profile.id is None:
                 raise RuntimeError("a loaded profile has an id")
-            derived = await derived_fields(
-                kind, search_inputs(profile), profile, session, added=added
-            )
+            # before the change: counted now (older rules), the records would include it
+            before = await record_counts(profile, session)
+            outcome = await change(profile, session, before)
+            counts = (before[0] + added[0], before[1] + added[1])
+            derived = derived_fields(kind, search_inputs(profile), profile.id, counts)
             updated = await write_profile_changes(kind, profile, derived, session)
             if updated is None:  # aborts the transaction: the record change is undone
                 raise ProfileMoved

@@ -372,3 +372,26 @@ async def test_a_profile_changed_mid_write_rolls_the_record_back(
     assert named.status_code == 412, named.text
     assert await projects.count_documents({}) == 1
     assert (await _profile(client, "dancer", dancer["id"]))["version"] == 2
+
+
+async def test_a_record_added_to_a_profile_of_older_rules_is_counted_once(
+    client: Client, raw_client: AsyncMongoClient[MongoDocument], settings: Settings
+) -> None:
+    """A profile whose counts are not of this release's rules is counted, before the
+    record is written: the new counts are the records there are, not one more."""
+    dancer = await onboard(client, "counted-once")
+    profile_oid = ObjectId(dancer["id"])
+    db = _db(raw_client, settings)
+    await db.projects.insert_one(
+        {"userId": ObjectId(dancer["userId"]), "profileId": profile_oid, "title": "Before"}
+    )
+    await db.dancers.update_one({"_id": profile_oid}, {"$set": {"derivedWith": None}})
+    response = await client.post(
+        f"/v1/dancers/{dancer['id']}/projects",
+        json={"title": "Added"},
+        headers=auth("counted-once"),
+    )
+    assert response.status_code == 201, response.text
+    stored = await db.dancers.find_one({"_id": profile_oid})
+    assert stored is not None
+    assert (stored["projectCount"], stored["trainingCount"]) == (2, 0)
