@@ -12,11 +12,12 @@ from bench.harness import cli
 from bench.harness.cli import progress
 from bench.harness.server import embedded_server
 from bench.harness.timing import rotated, timed
-from bench.layout.build import BUILDS
+from bench.layout.build import BUILDS, LEGACY_APP_USERS
 from bench.layout.cases import (
     CHOREOGRAPHER,
     CITY_INPUTS,
     FETCH_INPUTS,
+    LEGACY_APP,
     PREFIX_INPUTS,
     READER,
     SIDES,
@@ -34,6 +35,7 @@ from bench.layout.cases import (
 from bench.layout.people import CHOREOGRAPHER_SHARE
 from bench.layout.queries import Cost
 from bench.layout.report import (
+    Ratios,
     Samples,
     report_build,
     report_costs,
@@ -51,6 +53,8 @@ from service.search.discovery import SearchResult, choose_backend, search_profil
 from service.search.query import SearchQuery
 
 DB_NAME = "bench_layout"
+USERS = 10_000
+FULL_USERS = 100_000
 WARMUP_ROUNDS = 3
 
 Cases = dict[str, list[Case]]
@@ -60,13 +64,14 @@ async def check_same_people(
     db: AsyncDatabase[Document], search: Search, people: list[Person]
 ) -> list[str]:
     """Lines comparing what each side finds: every listed choreographer of a city on
-    both sides; the same person fetched; prefix matches (they differ by design)."""
+    every side; the same person fetched; prefix matches (they differ by design)."""
     lines = []
     for city in CITY_INPUTS:
         legacy = await db["users"].count_documents(city_filter(city))
+        app = await db[LEGACY_APP_USERS].count_documents(city_filter(city))
         token = await city_token(search, city)
         new = await db["choreographers"].count_documents(listing(token).filter)
-        verdict = "same" if legacy == new else "DIFFERENT"
+        verdict = "same" if legacy == new == app else "DIFFERENT"
         lines.append(f"  city {city}: legacy {legacy} matches, new {new} ({verdict})")
     same = 0
     for person in people:
@@ -75,6 +80,9 @@ async def check_same_people(
     lines.append(f"  fetch: {same} of {len(people)} choreographers the same person on each side")
     for prefix in PREFIX_INPUTS:
         legacy = await db["users"].count_documents(prefix_filter(prefix))
+        app = await db[LEGACY_APP_USERS].count_documents(prefix_filter(prefix, as_regex=True))
+        if app != legacy:
+            lines.append(f"  prefix q={prefix}: the regex and the range DIFFER: {app}, {legacy}")
         new = await db["choreographers"].count_documents(listing(prefix_token(prefix)).filter)
         lines.append(
             f"  prefix q={prefix}: legacy {legacy} (display name starts with it),"
@@ -107,9 +115,9 @@ async def run_rounds(cases: Cases, rounds: int, samples: Samples | None) -> None
                         samples[question][case.label][side].append(seconds)
 
 
-async def measure(url: str, how: str, users: int, rounds: int, seed: int) -> dict[str, float]:
+async def measure(url: str, how: str, users: int, rounds: int, seed: int) -> Ratios:
     """Build both layouts in a fresh database (`how`: a key of `BUILDS`), check, explain,
-    time; print the report and return new/legacy p50 per question."""
+    time; print the report and return new/legacy p50 per legacy side and question."""
     database = await connect(url, DB_NAME, operation_timeout_ms=None)
     db = database.database
     try:
@@ -136,7 +144,14 @@ async def measure(url: str, how: str, users: int, rounds: int, seed: int) -> dic
             print(line)
         progress(f"warm-up ({WARMUP_ROUNDS} rounds)")
         await run_rounds(cases, WARMUP_ROUNDS, None)
-        report_costs(await explain_cases(cases), cases)
+        costs = await explain_cases(cases)
+        report_costs(costs, cases)
+        choreographers = await db[LEGACY_APP_USERS].count_documents({"profileType": CHOREOGRAPHER})
+        print(
+            f"  ({LEGACY_APP} on mongod: IXSCAN legacy_app_profileType for city and prefix,"
+            f" keys = docs = the {choreographers:,} choreographers per call, then a sort in"
+            " memory; the embedded server scans the collection instead)"
+        )
         progress(f"timing ({rounds} rounds)")
         samples: Samples = {
             question: {case.label: {side: [] for side in SIDES} for case in question_cases}
@@ -144,7 +159,8 @@ async def measure(url: str, how: str, users: int, rounds: int, seed: int) -> dic
         }
         await run_rounds(cases, rounds, samples)
         report_inputs(samples)
-        return report_latency(samples, rounds)
+        counts = {question: len(question_cases) for question, question_cases in cases.items()}
+        return report_latency(samples, costs, counts, rounds)
     finally:
         await database.close()
 
@@ -152,7 +168,8 @@ async def measure(url: str, how: str, users: int, rounds: int, seed: int) -> dic
 def main() -> None:
     """Run the benchmark; the last line printed is the summary of the ratios."""
     parser = cli.parser(bench.layout.__doc__)
-    parser.add_argument("--users", type=int, default=10_000, help="people (10000)")
+    parser.add_argument("--users", type=int, default=None, help="people (10000)")
+    parser.add_argument("--full", action="store_true", help="100,000 people (unless --users)")
     cli.add_rounds(parser, 40, "timed rounds")
     parser.add_argument("--seed", type=int, default=7, help="of the drawn people (7)")
     cli.add_cache_size(parser, "4G")
@@ -164,6 +181,8 @@ def main() -> None:
         " then the real migrations (slow on SecantusDB: minutes above ~3,000 users)",
     )
     args = parser.parse_args()
+    if args.users is None:
+        args.users = FULL_USERS if args.full else USERS
     cli.require(
         args.users * CHOREOGRAPHER_SHARE >= FETCH_INPUTS,
         f"--users: at least {math.ceil(FETCH_INPUTS / CHOREOGRAPHER_SHARE)}",
