@@ -12,6 +12,7 @@ reported together, one line per distinct failure.
 import asyncio
 import copy
 import json
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -41,8 +42,11 @@ from service.platform.config import Settings
 from tests.helpers import Client, auth, onboard
 
 Operation = APIOperation[Any, Any, Any, Any]
-POSITIVE_EXAMPLES = 25
-NEGATIVE_EXAMPLES = 15
+SCALE = float(os.environ.get("PROFILES_FUZZ_EXAMPLES", "10")) / 10
+POSITIVE_EXAMPLES = max(1, round(12 * SCALE))
+NEGATIVE_EXAMPLES = max(1, round(8 * SCALE))
+"""Cases per operation and mode: 12 and 8 in the suite; `PROFILES_FUZZ_EXAMPLES` scales
+them (its default is 10; 30 draws 36 and 24)."""
 USERS = ("fuzz-a", "fuzz-b")
 CALLERS = (*USERS, "fuzz-admin")
 CHECKS = [

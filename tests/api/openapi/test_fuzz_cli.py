@@ -1,8 +1,13 @@
 """The outside fuzzer, as an integrator runs it: Schemathesis' command line against the
-served document of a running `profiles serve`, every check on, every phase (examples,
-coverage, fuzzing, stateful), at the seed and example count of `schemathesis.toml`.
-Zero failures; the cases it overrules are listed, with their reasons, in
-`fuzz_hooks.py` alone."""
+served document of a running `profiles serve`, every check on, at the seed of
+`schemathesis.toml`. Zero failures; the cases it overrules are listed, with their
+reasons, in `fuzz_hooks.py` alone.
+
+The suite runs the examples, coverage and stateful phases here, the stateful one at
+`PROFILES_FUZZ_EXAMPLES` cases (10; `schemathesis.toml` has the integrator's 30). The
+fuzzing phase (random valid and invalid input for every operation) runs in process, with
+the same checks and one more, in `tests/api/test_fuzz.py`; `PROFILES_FUZZ_PHASES=all`
+runs it here as well."""
 
 import os
 import shutil
@@ -22,6 +27,9 @@ from tests.serving import start_serve, stop
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 BIN = Path(sys.executable).parent
+EXAMPLES = int(os.environ.get("PROFILES_FUZZ_EXAMPLES", "10"))
+ALL_PHASES = os.environ.get("PROFILES_FUZZ_PHASES") == "all"
+GENERATED = ("examples", "coverage", "fuzzing") if ALL_PHASES else ("examples", "coverage")
 
 
 @pytest.fixture
@@ -59,6 +67,8 @@ def _schemathesis(served: str, caller: str, where: Path, *phases: str) -> None:
             f"Authorization: Bearer {token(caller, ttl=3600)}",
             "--phases",
             ",".join(phases),
+            "--max-examples",
+            str(EXAMPLES),
             "--no-color",
         ],
         capture_output=True,
@@ -77,7 +87,7 @@ def test_schemathesis_with_every_check_finds_nothing(served: str, tmp_path: Path
     """The generated phases first, as a caller with no account (they onboard it, change
     it, and erase it); then the stateful phase as a caller holding both profiles, so its
     links lead from real profiles to their reads, updates and deletes."""
-    _schemathesis(served, "fuzzer", tmp_path, "examples", "coverage", "fuzzing")
+    _schemathesis(served, "fuzzer", tmp_path, *GENERATED)
     caller = {"Authorization": f"Bearer {token('stateful-fuzzer', ttl=3600)}"}
     for path, body in (
         ("/v1/me/onboarding", {"profileType": "dancer", "displayName": "Stateful Dancer"}),
