@@ -37,12 +37,13 @@ from api.observability import (
     request_id_middleware,
 )
 from api.openapi.document import ContractJsonPlugin
+from api.provider_tokens import provider_keys
 from api.query_guard import query_parameters_as_declared
 from api.rate_limit import rate_limit_config
 from service.platform.config import Settings
 from service.platform.db import connect
 from service.platform.readiness import ExpectedMigrations
-from service.platform.secrets import jwt_secret
+from service.platform.secrets import service_secret
 from service.search.cursor import CursorCodec
 from service.search.discovery import choose_backend
 
@@ -62,7 +63,8 @@ def create_app(
     url = database_url or settings.mongodb_url
     if not url:
         raise ValueError("a database URL is needed: set PROFILES_MONGODB_URL or start one")
-    secret = jwt_secret(settings)
+    secret = service_secret(settings)
+    keys = provider_keys(settings) if settings.jwt_jwks_url else None
 
     @asynccontextmanager
     async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -79,9 +81,11 @@ def create_app(
         try:
             yield
         finally:
+            if keys is not None:
+                await keys.aclose()
             await database.close()
 
-    auth = jwt_auth(secret, settings)
+    auth = jwt_auth(secret, settings, keys)
     rate_limit = rate_limit_config(
         settings.rate_limit_per_second,
         settings.rate_limit_burst,

@@ -74,14 +74,28 @@ def from_validation_error(
 
 
 def from_http_exception(error: HTTPException) -> ProblemDetailsException:
-    """Litestar's own HTTP errors (401, 404 route, 405, 413, 429, ...) as problem details."""
+    """Litestar's own HTTP errors (401, 404 route, 405, 413, 429, ...) as problem details;
+    a 401 always with `WWW-Authenticate` (`Bearer` unless the error names another)."""
     detail = error.detail or HTTPStatus(error.status_code).phrase
+    headers = error.headers
     if error.status_code == 401:
         detail = f"{detail}: send a valid bearer token in the Authorization header"
+        if not any(name.lower() == "www-authenticate" for name in headers or {}):
+            headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     if error.status_code >= 500:
         detail = "the server failed to answer this request"
     kind = problems.for_status(error.status_code)
-    return _problem(kind, detail, headers=error.headers, status=error.status_code)
+    return _problem(kind, detail, headers=headers, status=error.status_code)
+
+
+def provider_unavailable(retry_after_seconds: int) -> ProblemDetailsException:
+    """The identity provider's keys could not be fetched and none are in hand: 503, with
+    `Retry-After` the seconds until the next fetch may start."""
+    return _problem(
+        problems.UNAVAILABLE,
+        "the identity provider's keys could not be fetched; try again shortly",
+        headers={"Retry-After": str(retry_after_seconds)},
+    )
 
 
 def from_connection_failure(error: ConnectionFailure) -> ProblemDetailsException:

@@ -63,8 +63,8 @@ SERVER_ERROR = ProblemType("server-error", 500, "A fault of the server's; it has
 UNAVAILABLE = ProblemType(
     "unavailable",
     503,
-    "The database did not answer in time, or a migration is pending; retry after"
-    " `Retry-After` seconds",
+    "The database or the identity provider did not answer in time, or a migration is"
+    " pending; retry after `Retry-After` seconds",
 )
 
 ALL = (

@@ -42,6 +42,13 @@ LOCATION = {
     "schema": {"type": "string", "format": "uri-reference"},
 }
 
+WWW_AUTHENTICATE = {
+    "description": "How to authenticate: `Bearer` (a bearer token), with"
+    ' `error="invalid_token"` when the token sent was refused (RFC 6750)',
+    "required": True,
+    "schema": {"type": "string", "pattern": "^Bearer( |$)"},
+}
+
 IF_MATCH_SCHEMA = {"type": "string", "pattern": IF_MATCH_PATTERN}
 
 
@@ -90,6 +97,8 @@ def _problem_response(status: int) -> dict[str, Any]:
     }
     if status in (429, 503):
         headers["Retry-After"] = _ref("RetryAfter")
+    if status == problems.UNAUTHORIZED.status:
+        headers["WWW-Authenticate"] = _ref("WwwAuthenticate")
     if status == problems.CONCURRENT_CHANGE.status:
         headers["Retry-After"] = _ref("OptionalRetryAfter")
     return {
@@ -116,6 +125,7 @@ HEADERS = {
     "RequestId": REQUEST_ID,
     "RetryAfter": RETRY_AFTER,
     "OptionalRetryAfter": OPTIONAL_RETRY_AFTER,
+    "WwwAuthenticate": WWW_AUTHENTICATE,
     "Location": LOCATION,
     "ETag": ETAG,
     "OptionalETag": OPTIONAL_ETAG,

@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     add_flags_parser(commands)
     add_openapi_parser(commands)
 
-    token = commands.add_parser("token", help="print a bearer token signed with the secret")
+    token = commands.add_parser(
+        "token", help="print a bearer token signed with the secret (HS256; not with a JWKS URL)"
+    )
     token.add_argument("--sub", required=True, help="the caller's authId")
     token.add_argument("--role", action="append", default=[], help="a role, e.g. admin")
     token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
@@ -116,7 +118,8 @@ def serve(settings: Settings) -> None:
 
     from api.app import create_app
 
-    jwt_secret(settings)  # fail before starting anything when the secret is missing
+    if not settings.jwt_jwks_url:
+        jwt_secret(settings)  # fail before starting anything when the secret is missing
     # uvicorn drains on SIGTERM / SIGINT, then raises the signal again with the handlers
     # it found: SIGINT then raises KeyboardInterrupt, and SIGTERM (default: die on the
     # spot) must too unwind, so that leaving the `with` stops the embedded database
@@ -191,7 +194,14 @@ def _derive_quietly(args: argparse.Namespace, settings: Settings, url: str) -> N
 
 
 def print_token(settings: Settings, sub: str, roles: list[str], ttl: int) -> None:
-    """Print a bearer token for `sub` (with the configured issuer and audience, if any)."""
+    """Print an HS256 bearer token for `sub` (with the configured issuer and audience, if
+    any, and the roles at the configured claim path). With a JWKS URL, `CommandError`:
+    tokens then come from the identity provider, and the service refuses HS256 ones."""
+    if settings.jwt_jwks_url:
+        raise CommandError(
+            "PROFILES_JWT_JWKS_URL is set: tokens come from the identity provider, and the"
+            " service refuses the HS256 tokens this command signs"
+        )
     if ttl <= 0:
         raise CommandError("--ttl must be a positive number of seconds")
     if ttl > settings.jwt_max_lifetime_seconds:
@@ -207,6 +217,7 @@ def print_token(settings: Settings, sub: str, roles: list[str], ttl: int) -> Non
             ttl,
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
+            roles_claim=settings.roles_claim_path,
         )
     )
 

@@ -2,9 +2,12 @@
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.platform.claims import claim_path
 
 
 class Settings(BaseSettings):
@@ -68,6 +71,23 @@ class Settings(BaseSettings):
     (or past now, without `iat`) is refused, and `profiles token --ttl` above it too."""
     jwt_previous_secret: SecretStr | None = None
     """Also accepted for verification during a secret change-over; never used to sign."""
+    jwt_jwks_url: str | None = None
+    """The identity provider's JWKS (its `jwks_uri`). Set: bearer tokens are the
+    provider's, RS256 or ES256, verified with these keys, and HS256 tokens are refused.
+    Unset: HS256 tokens signed with `jwt_secret`."""
+    jwt_jwks_timeout_seconds: float = Field(default=3.0, gt=0)
+    """How long one fetch of the JWKS may take (at most `request_timeout_ms`)."""
+    jwt_jwks_cooldown_seconds: float = Field(default=10.0, ge=0)
+    """At most one fetch of the JWKS per this many seconds, whatever asks for it (a token
+    with an unknown `kid`, keys past their age, a failed fetch): tokens with made-up
+    `kid`s cost the provider one fetch per cooldown. 0: no limit."""
+    jwt_jwks_cache_seconds: float = Field(default=600.0, gt=0)
+    """Keys fetched are fetched again (in the background) once they are this old; until
+    a fetch succeeds, they stay in use."""
+    jwt_roles_claim: str = "roles"
+    """The claim holding the caller's roles (a list of strings; `admin` among them for an
+    admin): a dotted path into the claims, `\\.` for a dot inside a name
+    (`service.platform.claims`)."""
     rate_limit_per_second: float = Field(default=20.0, ge=0)
     """Sustained GET requests per second per caller under `/v1` (searches have their own
     limit, `rate_limit_search_per_second`, when it is set); 0 disables the limit."""
@@ -82,6 +102,29 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=90, ge=1)
     """Migration issue records and legacy backups expire this long after they were
     written (TTL indexes of migration 0009, which reads this variable)."""
+
+    @field_validator("jwt_jwks_url")
+    @classmethod
+    def _an_http_url(cls, value: str | None) -> str | None:
+        """An http(s) URL with a host; empty is unset."""
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is no http(s) URL")
+        return value
+
+    @field_validator("jwt_roles_claim")
+    @classmethod
+    def _a_claim_path(cls, value: str) -> str:
+        """A path `claim_path` reads."""
+        claim_path(value)
+        return value
+
+    @property
+    def roles_claim_path(self) -> tuple[str, ...]:
+        """The names along `jwt_roles_claim`."""
+        return claim_path(self.jwt_roles_claim)
 
     @property
     def uses_embedded_database(self) -> bool:

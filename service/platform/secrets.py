@@ -1,11 +1,15 @@
-"""The JWT signing secret: configured, or generated once for the embedded database."""
+"""The service's secret: configured, or generated once for the embedded database. It
+signs bearer tokens (HS256, without a JWKS URL) and paging cursors."""
 
+import logging
 import os
 import secrets
 from contextlib import suppress
 from pathlib import Path
 
 from service.platform.config import Settings
+
+logger = logging.getLogger("profiles")
 
 SECRET_FILE = "jwt-secret"  # noqa: S105 (a file name, not a secret)
 
@@ -16,12 +20,32 @@ class MissingSecretError(RuntimeError):
 
 def jwt_secret(settings: Settings) -> str:
     """The configured secret; with the embedded database and none configured, a random
-    one generated once and kept in `PROFILES_DATA_DIR` (mode 0600)."""
+    one generated once and kept in `PROFILES_DATA_DIR` (mode 0600); `MissingSecretError`
+    with an external database and none configured."""
     if settings.jwt_secret is not None and settings.jwt_secret.get_secret_value():
         return settings.jwt_secret.get_secret_value()
     if not settings.uses_embedded_database:
-        raise MissingSecretError("PROFILES_JWT_SECRET must be set when PROFILES_MONGODB_URL is set")
+        raise MissingSecretError(
+            "PROFILES_JWT_SECRET must be set when PROFILES_MONGODB_URL is set"
+            " (and PROFILES_JWT_JWKS_URL is not)"
+        )
     return _generated_secret(settings.data_dir / SECRET_FILE)
+
+
+def service_secret(settings: Settings) -> str:
+    """The key that signs paging cursors (and, without a JWKS URL, tokens): `jwt_secret`.
+    With the provider's tokens on an external database and no secret configured, where
+    nothing needs one to verify tokens: a random key of this process alone, said in one
+    log line (a cursor then holds only on the replica, and in the run, that issued it)."""
+    configured = settings.jwt_secret is not None and settings.jwt_secret.get_secret_value()
+    if settings.jwt_jwks_url and not configured and not settings.uses_embedded_database:
+        logger.warning(
+            "PROFILES_JWT_SECRET is unset: paging cursors are signed with a key of this"
+            " process alone, so another replica or a restart refuses them (422); set it"
+            " to the same value on every replica"
+        )
+        return secrets.token_urlsafe(48)
+    return jwt_secret(settings)
 
 
 def _generated_secret(path: Path) -> str:
