@@ -8,6 +8,7 @@ through the command's entry point and report their own peak memory.
 
 import asyncio
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -99,11 +100,13 @@ def stop(process: Process | None, timeout: float = 60.0) -> str:
 
 @dataclass(frozen=True)
 class CommandRun:
-    """A finished `profiles` command: seconds it took, its peak memory, its output."""
+    """A finished `profiles` command: seconds it took, its peak memory, its CPU time (user
+    and system, starting Python included), its output."""
 
     seconds: float
     peak_kib: int
     output: str
+    cpu_seconds: float = 0.0
 
 
 # `profiles ...` through its entry point, reporting its own peak memory as it exits: the
@@ -135,13 +138,17 @@ def run_profiles(args: Sequence[str], *, url: str, db_name: str) -> CommandRun:
             "BENCH_PEAK_FILE": peak.name,
         }
         command = [sys.executable, "-c", _PROFILES_WITH_PEAK, *args]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(command, env=env, capture_output=True, check=False)  # noqa: S603
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if done.returncode:
             errors = done.stderr.decode(errors="replace")
             raise SystemExit(f"profiles {' '.join(args)} failed:\n{errors}")
-        return CommandRun(seconds, int(peak.read() or 0), done.stdout.decode(errors="replace"))
+        output = done.stdout.decode(errors="replace")
+        return CommandRun(seconds, int(peak.read() or 0), output, cpu)
 
 
 def rss_kib(pid: int | None) -> int | None:

@@ -4,11 +4,12 @@ them (0001's before the writes, the others after)."""
 
 import asyncio
 import time
+from dataclasses import dataclass
 
 from pymongo import AsyncMongoClient, InsertOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bench.harness.processes import run_profiles
+from bench.harness.processes import cpu_seconds, run_profiles
 from bench.wire import Document
 
 Write = InsertOne[Document] | UpdateOne
@@ -83,21 +84,37 @@ async def copy_indexes(
             await target[name].create_index(list(index["key"].items()), **options)
 
 
-async def ceiling_seconds(
-    url: str, migrated_name: str, legacy_name: str, batch_size: int, early: set[tuple[str, str]]
-) -> float:
-    """Seconds to issue the migration's writes as bulk writes of `batch_size`, with the
-    indexes in `early` first and the others after (building the writes is not timed)."""
+@dataclass(frozen=True)
+class Ceiling:
+    """The ceiling's run: seconds, and the CPU seconds the server spent on it."""
+
+    seconds: float
+    server_cpu: float
+
+
+async def ceiling(
+    url: str,
+    migrated_name: str,
+    legacy_name: str,
+    batch_size: int,
+    early: set[tuple[str, str]],
+    server_pid: int | None,
+) -> Ceiling:
+    """The migration's writes issued as bulk writes of `batch_size`, with the indexes in
+    `early` first and the others after, timed, and the CPU time of the server (process
+    `server_pid`) meanwhile (building the writes is not counted)."""
     client: AsyncMongoClient[Document] = AsyncMongoClient(url)
     try:
         migrated, legacy = client[migrated_name], client[legacy_name]
         writes = await migration_writes(migrated, legacy)
+        cpu_before = cpu_seconds(server_pid)
         started = time.perf_counter()
         await copy_indexes(migrated, legacy, early, first=True)
         for name, operations in writes.items():
             for start in range(0, len(operations), batch_size):
                 await legacy[name].bulk_write(operations[start : start + batch_size], ordered=False)
         await copy_indexes(migrated, legacy, early, first=False)
-        return time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        return Ceiling(seconds, cpu_seconds(server_pid) - cpu_before)
     finally:
         await client.close()

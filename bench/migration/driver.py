@@ -3,18 +3,20 @@ sample twice, migrate one copy with `profiles migrate up`, issue its writes on t
 as the ceiling, drop both; then one line per size and the ratios."""
 
 import asyncio
+import os
 from dataclasses import dataclass
 
 from pymongo import AsyncMongoClient
 
 import bench.migration
 from bench.harness import cli
-from bench.harness.processes import run_profiles
+from bench.harness.processes import cpu_seconds, run_profiles
 from bench.harness.server import EmbeddedDatabase, embedded_server
 from bench.harness.timing import Goal, ratio, ratio_text, summary_line
-from bench.migration.ceiling import ceiling_seconds, first_indexes
+from bench.migration.ceiling import ceiling, first_indexes
 from bench.wire import Document
 from tests.factories.legacy import load_legacy
+from tests.serving import children
 
 GOAL_THROUGHPUT = Goal(">=", 0.8)
 GOAL_MEMORY = Goal("<=", 1.2)
@@ -31,6 +33,12 @@ class Round:
     peak_kib: int
     ceiling: float
     """seconds the same writes took as bulk writes"""
+    server_cpu: float
+    """CPU seconds the server spent on the migration"""
+    ceiling_server_cpu: float
+    """CPU seconds the server spent on the ceiling's writes"""
+    command_cpu: float
+    """CPU seconds of the `profiles migrate up` process itself (starting Python included)"""
 
 
 async def load(url: str, db_names: list[str], copies: int) -> tuple[int, int]:
@@ -59,18 +67,34 @@ async def drop(url: str, db_names: list[str]) -> None:
 
 
 def run_round(
-    server: EmbeddedDatabase, size: int, number: int, batch_size: int, early: set[tuple[str, str]]
+    server: EmbeddedDatabase,
+    server_pid: int | None,
+    size: int,
+    number: int,
+    batch_size: int,
+    early: set[tuple[str, str]],
 ) -> Round:
     """One migration and its ceiling on fresh copies of the sample `size` times."""
     migrated = f"bench_migration_{size}x_{number}"
-    ceiling = f"bench_ceiling_{size}x_{number}"
-    documents, users = asyncio.run(load(server.url, [migrated, ceiling], size))
+    copy = f"bench_ceiling_{size}x_{number}"
+    documents, users = asyncio.run(load(server.url, [migrated, copy], size))
+    cpu_before = cpu_seconds(server_pid)
     done = run_profiles(
         ["migrate", "up", "--batch-size", str(batch_size)], url=server.url, db_name=migrated
     )
-    raw = asyncio.run(ceiling_seconds(server.url, migrated, ceiling, batch_size, early))
-    asyncio.run(drop(server.url, [migrated, ceiling]))
-    return Round(documents, users, done.seconds, done.peak_kib, raw)
+    server_cpu = cpu_seconds(server_pid) - cpu_before
+    raw = asyncio.run(ceiling(server.url, migrated, copy, batch_size, early, server_pid))
+    asyncio.run(drop(server.url, [migrated, copy]))
+    return Round(
+        documents,
+        users,
+        done.seconds,
+        done.peak_kib,
+        raw.seconds,
+        server_cpu,
+        raw.server_cpu,
+        done.cpu_seconds,
+    )
 
 
 def main() -> None:
@@ -95,10 +119,13 @@ def main() -> None:
     peaks: dict[int, int] = {}
     ratios: dict[int, float] = {}
     with embedded_server() as server:
+        # the server is this process's only child until the first `profiles` command
+        server_pid = next(iter(children(os.getpid())), None)
         early = asyncio.run(first_indexes(server.url, "bench_migration_first_indexes"))
         for size in args.sizes:
             rounds = [
-                run_round(server, size, n, args.batch_size, early) for n in range(args.rounds)
+                run_round(server, server_pid, size, n, args.batch_size, early)
+                for n in range(args.rounds)
             ]
             migration = min(r.migration for r in rounds)
             raw = min(r.ceiling for r in rounds)
@@ -113,6 +140,14 @@ def main() -> None:
                 f" {peaks[size] / 1024:.0f} MiB; ceiling (the same writes, bulk) {raw:.1f} s ="
                 f" {users / raw:,.0f} users/s; migration/ceiling {ratios[size]:.2f}"
                 f" (fastest of {args.rounds}: migration {migrations} s, ceiling {ceilings} s)",
+                flush=True,
+            )
+            fastest = min(rounds, key=lambda r: r.migration)
+            print(
+                f"  CPU of the fastest round (not moved by the machine's load): server"
+                f" {fastest.server_cpu:.1f} s for the migration, {fastest.ceiling_server_cpu:.1f} s"
+                f" for the ceiling ({ratio(fastest.ceiling_server_cpu, fastest.server_cpu):.2f});"
+                f" the `migrate up` process {fastest.command_cpu:.1f} s",
                 flush=True,
             )
     largest, smallest = max(args.sizes), min(args.sizes)
