@@ -2,7 +2,8 @@
 #   docker run -e PROFILES_MONGODB_URL='mongodb://h1,h2,h3/?replicaSet=rs0&retryWrites=true&w=majority' \
 #              -e PROFILES_JWT_SECRET=... -p 8000:8000 profiles
 # The deploy pipeline's migration job runs the same image with another command:
-#   docker run -e PROFILES_MONGODB_URL=... -e PROFILES_JWT_SECRET=... profiles profiles migrate up
+#   docker run -e PROFILES_MONGODB_URL=... profiles profiles migrate up
+# deploy/ has a compose file and Kubernetes manifests built on this image.
 #
 # The base is pinned to an exact version (3.11.7, as the development venv); pin it by
 # digest too where the registry is reachable: `docker buildx imagetools inspect
@@ -27,12 +28,15 @@ FROM ${PYTHON_IMAGE}
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin profiles \
     && mkdir /data && chown profiles /data
 COPY --from=build /venv /venv
+# PROFILES_EMBEDDED_DB=off: without PROFILES_MONGODB_URL, serve, migrate and flags stop
+# at start with one line instead of starting a database inside the container
 ENV PATH="/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PROFILES_PORT=8000 \
     PROFILES_DATA_DIR=/data \
-    PROFILES_LOG_FORMAT=json
+    PROFILES_LOG_FORMAT=json \
+    PROFILES_EMBEDDED_DB=off
 USER profiles
 EXPOSE 8000
 # SIGTERM: uvicorn stops accepting, lets requests in flight finish (up to

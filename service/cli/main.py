@@ -1,4 +1,5 @@
-"""The `profiles` command: serve, db, token."""
+"""The `profiles` command: the API, its embedded database, migrations, rollout flags,
+tokens."""
 
 import argparse
 import logging
@@ -6,23 +7,29 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from importlib.metadata import version
 from types import FrameType
 
 from pydantic import ValidationError
-from pymongo import MongoClient
-from pymongo.errors import InvalidURI, PyMongoError
-from pymongo.uri_parser import parse_uri
 
-from migrations.context import server_has_transactions
 from migrations.errors import MigrationError
 from migrations.scripts import listed
+from service.cli.database import (
+    check_database,
+    database_url,
+    how_to_reach,
+    require_database,
+    run_database,
+    served_database,
+)
+from service.cli.errors import CommandError
 from service.cli.flags import FlagsError, add_flags_parser, run_flags
 from service.cli.migrate import add_migrate_parser, run_migrate
 from service.cli.openapi import add_openapi_parser, write_openapi
+from service.cli.summary import command_summary
 from service.platform.config import Settings
-from service.platform.embedded import EmbeddedDatabase, EmbeddedDatabaseError
+from service.platform.embedded import EmbeddedDatabaseError
 from service.platform.logs import configure_logging
 from service.platform.readiness import ExpectedMigrations
 from service.platform.secrets import MissingSecretError, jwt_secret
@@ -30,20 +37,35 @@ from service.platform.tokens import issue_token
 
 logger = logging.getLogger("profiles")
 
+DESCRIPTION = """\
+The profiles service's command line. Every command reads the same PROFILES_* settings
+as the server; a failure is one line on stderr and a non-zero exit."""
 
-class CommandError(Exception):
-    """An expected failure: printed as one line on stderr, exit code 1."""
 
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="profiles", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: every command and its options (`profiles --help` lists
+    them all, one line each)."""
+    parser = argparse.ArgumentParser(
+        prog="profiles",
+        usage="%(prog)s [-h] [--version] COMMAND ...",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('profiles')}")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help=argparse.SUPPRESS, prog="profiles"
+    )
 
     serve = commands.add_parser("serve", help="serve the API (what `make run` runs)")
     serve.add_argument("--host", help="interface to listen on (PROFILES_HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (PROFILES_PORT)")
 
-    db = commands.add_parser("db", help="run only the embedded database and print its URL")
+    db = commands.add_parser(
+        "db",
+        help="run only the embedded database and print its URL",
+        description="Run only the embedded database and print its URL, then the settings"
+        " that reach it from another shell. On a data directory whose database another"
+        " `profiles serve` or `db` already runs, join that one (it stops with its owner).",
+    )
     db.add_argument("--port", type=int, default=0, help="port (default: a free one)")
 
     add_migrate_parser(commands)
@@ -51,65 +73,18 @@ def _parser() -> argparse.ArgumentParser:
     add_openapi_parser(commands)
 
     token = commands.add_parser(
-        "token", help="print a bearer token signed with the secret (HS256; not with a JWKS URL)"
+        "token",
+        help="print a bearer token signed with the server's secret (HS256; not with a JWKS URL)",
+        description="Print a bearer token signed with PROFILES_JWT_SECRET or, with the"
+        " embedded database, the secret the server generated in PROFILES_DATA_DIR (an error"
+        " when there is none: this command never makes one). With PROFILES_JWT_JWKS_URL"
+        " set, tokens come from the identity provider and this command refuses.",
     )
     token.add_argument("--sub", required=True, help="the caller's authId")
     token.add_argument("--role", action="append", default=[], help="a role, e.g. admin")
     token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
+    parser.description = f"{DESCRIPTION}\n\n{command_summary(parser)}"
     return parser
-
-
-@contextmanager
-def database_url(settings: Settings, port: int = 0) -> Iterator[str]:
-    """The configured database URL, or an embedded database started for the block."""
-    with served_database(settings, port, supervised=False) as (url, _):
-        yield url
-
-
-@contextmanager
-def served_database(
-    settings: Settings, port: int = 0, *, supervised: bool = True
-) -> Iterator[tuple[str, Callable[[], bool]]]:
-    """The database URL and whether it is alive: the configured one (always alive as
-    far as this process can tell), or an embedded database started for the block and,
-    when `supervised`, restarted whenever it dies."""
-    if settings.mongodb_url:
-        yield settings.mongodb_url, lambda: True
-        return
-    storage = settings.data_dir / "db"
-    log = settings.data_dir / "db.log"
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with EmbeddedDatabase(storage, port=port or settings.embedded_db_port, log_path=log) as db:
-        logger.info("embedded database at %s (data in %s)", db.url, storage)
-        if supervised:
-            db.supervise(settings.embedded_restart_max_backoff_seconds)
-        yield db.url, db.alive
-
-
-def check_database(url: str, timeout_ms: int, *, transactions: bool = True) -> None:
-    """`CommandError` naming the hosts (never the credentials) unless the server answers
-    and, when `transactions`, runs them (a replica set or a sharded cluster: every write
-    of the service is a transaction, and a standalone server would refuse each one)."""
-    try:
-        hosts = ", ".join(f"{host}:{port}" for host, port in parse_uri(url)["nodelist"])
-    except (InvalidURI, ValueError) as error:
-        raise CommandError(f"PROFILES_MONGODB_URL is not a MongoDB URL: {error}") from error
-    client: MongoClient[dict[str, object]] = MongoClient(
-        url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
-    )
-    try:
-        hello = client.admin.command("hello")
-    except PyMongoError as error:
-        raise CommandError(
-            f"cannot reach the database at {hosts} within {timeout_ms} ms ({type(error).__name__})"
-        ) from error
-    finally:
-        client.close()
-    if transactions and not server_has_transactions(hello):
-        raise CommandError(
-            f"the database at {hosts} runs no transactions (a standalone server): the service"
-            " needs a replica set or a sharded cluster (a one-node replica set will do)"
-        )
 
 
 def serve(settings: Settings) -> None:
@@ -127,6 +102,12 @@ def serve(settings: Settings) -> None:
     with served_database(settings) as (url, alive):
         check_database(url, settings.server_selection_timeout_ms)
         if settings.uses_embedded_database:
+            data_dir, url_line = how_to_reach(settings, url)
+            logger.info(
+                "from another shell: `%s` (`profiles` commands join this database) or `%s`",
+                data_dir,
+                url_line,
+            )
             apply_pending_migrations(settings, url)
         app = create_app(
             settings, expected_migrations=expected_migrations(), database_url=url, liveness=alive
@@ -151,20 +132,6 @@ def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
-def run_database(settings: Settings, port: int) -> None:
-    """Run the embedded database in the foreground, printing its URL."""
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    with database_url(settings.model_copy(update={"mongodb_url": None}), port) as url:
-        print(url, flush=True)
-        stop.wait()
-
-
 def migrate(settings: Settings, args: argparse.Namespace) -> int:
     """`profiles migrate ...` against the configured (or the embedded) database."""
     if args.action == "new":
@@ -175,11 +142,17 @@ def migrate(settings: Settings, args: argparse.Namespace) -> int:
         return run_migrate(args, settings, url)
 
 
+LOCK_WAIT_SECONDS = 120.0
+"""How long `profiles serve` waits for the migration lock on the embedded database (a
+second `serve` joining the database may find the first one migrating)."""
+
+
 def apply_pending_migrations(settings: Settings, url: str) -> None:
     """Bring the embedded database up to date (non-destructive scripts only), then
     re-derive what is not of this release's rules in the background (readiness does not
     wait for it, as in a deploy)."""
-    run_migrate(argparse.Namespace(action="up", allow_destructive=False), settings, url)
+    up = argparse.Namespace(action="up", allow_destructive=False, wait=LOCK_WAIT_SECONDS)
+    run_migrate(up, settings, url)
     derive = argparse.Namespace(action="derive", batch_size=500, background=True)
     threading.Thread(
         target=_derive_quietly, args=(derive, settings, url), name="derive", daemon=True
@@ -211,7 +184,7 @@ def print_token(settings: Settings, sub: str, roles: list[str], ttl: int) -> Non
         )
     print(
         issue_token(
-            jwt_secret(settings),
+            jwt_secret(settings, generate=False),
             sub,
             roles,
             ttl,
@@ -222,12 +195,20 @@ def print_token(settings: Settings, sub: str, roles: list[str], ttl: int) -> Non
     )
 
 
+def works_on_a_database(args: argparse.Namespace) -> bool:
+    """Whether the command needs a database: all but `db` (which is one), `token`,
+    `openapi` and `migrate new`."""
+    return args.command in ("serve", "migrate", "flags") and getattr(args, "action", "") != "new"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `profiles`; returns the exit code."""
     configure_logging(os.environ.get("PROFILES_LOG_FORMAT", "text"))
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         settings = Settings()
+        if works_on_a_database(args):
+            require_database(settings)
         if args.command == "serve":
             overrides = {"host": args.host or settings.host, "port": args.port or settings.port}
             serve(settings.model_copy(update=overrides))
@@ -265,8 +246,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script wrapper: exit with `main`'s code."""
-    sys.exit(main())
+    """Console-script wrapper: exit with `main`'s code. A reader that stops reading
+    (`profiles migrate status | head -1`) ends the command quietly, as the Python docs
+    recommend for SIGPIPE: the rest of the output goes to /dev/null, exit code 1."""
+    try:
+        try:
+            code = main()
+        finally:  # --help and --version leave through SystemExit with their text unflushed
+            sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

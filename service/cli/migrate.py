@@ -1,4 +1,4 @@
-"""`profiles migrate ...`: status, up, down, verify, new."""
+"""`profiles migrate ...`: status, up, down, verify, derive, prune, issues, new."""
 
 import argparse
 import asyncio
@@ -36,8 +36,9 @@ def add_migrate_parser(commands: Any) -> None:
     actions = migrate.add_subparsers(dest="action", required=True)
     status = actions.add_parser(
         "status",
-        help="every migration and its state; exit 0 when every non-destructive one is"
-        f" applied, {PENDING_EXIT} when one is not (a deploy gate)",
+        help=f"every migration and its state (exit {PENDING_EXIT} while one is pending)",
+        description="Every migration and its state, and the lock; exit 0 when every"
+        f" non-destructive one is applied, {PENDING_EXIT} when one is not (a deploy gate).",
     )
     status.add_argument("--json", action="store_true", help="one JSON object")
     up = actions.add_parser("up", help="apply pending migrations in order")
@@ -58,14 +59,17 @@ def add_migrate_parser(commands: Any) -> None:
     )
     derive = actions.add_parser(
         "derive",
-        help="re-derive the profiles whose derived fields are not of this release's rules"
-        " (online; run it after `up`)",
+        help="recompute derived fields of other rules (online; run it after `up`)",
+        description="Re-derive the profiles whose derived fields (completeness, search"
+        " fields) are not of this release's rules: online, batched, resumable; run it after"
+        " `up`.",
     )
     derive.add_argument("--batch-size", type=int, default=500)
     prune = actions.add_parser(
         "prune",
-        help="delete issue records and legacy backups older than N days (says what; nothing"
-        " without --yes)",
+        help="delete old issue records and legacy backups (only counts without --yes)",
+        description="Delete issue records and legacy backups older than N days; without"
+        " --yes only count them.",
     )
     prune.add_argument("--older-than-days", "--older-than", type=int, required=True, metavar="N")
     prune.add_argument("--yes", action="store_true", help="delete (else only count)")

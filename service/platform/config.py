@@ -16,7 +16,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PROFILES_", extra="ignore")
 
     mongodb_url: str | None = None
-    """Unset: the embedded database (SecantusDB) is started as a child process."""
+    """Unset: the embedded database (SecantusDB) is started as a child process, unless
+    `embedded_db` is off."""
+    embedded_db: bool = True
+    """Off (`PROFILES_EMBEDDED_DB=off`, as the production image sets it): no embedded
+    database is ever started, so a missing `mongodb_url` stops every command that needs a
+    database at start, in one line."""
     db_name: str = "profiles"
     data_dir: Path = Path("./.data")
     jwt_secret: SecretStr | None = None
@@ -128,5 +133,6 @@ class Settings(BaseSettings):
 
     @property
     def uses_embedded_database(self) -> bool:
-        """True when no external MongoDB URL is configured."""
-        return not self.mongodb_url
+        """True when no external MongoDB URL is configured and the embedded database is
+        allowed."""
+        return not self.mongodb_url and self.embedded_db

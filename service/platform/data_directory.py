@@ -5,7 +5,9 @@ One process at a time owns a data directory: it holds an exclusive `flock` on
 `<storage>.owner` for as long as it runs, and writes there its pid and its database's
 URL. The kernel drops the lock when the owner dies, however it dies (`kill -9`
 included), so a lock that cannot be taken always means a live owner: that one is never
-touched, and the refusal names its database's URL for the caller to use instead.
+touched, and the refusal carries its pid and its database's URL, which a second
+`profiles serve`, `db` or `migrate` on the same directory joins (`embedded.py`). A record
+whose lock nobody holds is stale: the next owner takes the lock and writes over it.
 
 The database itself dies with its owner (a parent-death signal, `embedded.py`), but
 not everywhere (that signal is Linux's) and not for a database an older release or a
@@ -31,7 +33,13 @@ SERVER_SCRIPT = "secantusd-py"
 
 
 class DataDirectoryInUse(RuntimeError):
-    """Another live process owns the data directory."""
+    """Another live process owns the data directory (its pid and its database's URL,
+    when its record names them), or serves it and may not be ended."""
+
+    def __init__(self, message: str, *, pid: int | None = None, url: str | None = None) -> None:
+        super().__init__(message)
+        self.pid = pid
+        self.url = url
 
 
 class DataDirectoryOwner:
@@ -52,7 +60,12 @@ class DataDirectoryOwner:
         except BlockingIOError:
             holder = _read_record(descriptor)
             os.close(descriptor)
-            raise DataDirectoryInUse(_in_use_message(storage, holder)) from None
+            pid, url = holder.get("pid"), holder.get("url")
+            raise DataDirectoryInUse(
+                _in_use_message(storage, holder),
+                pid=pid if isinstance(pid, int) else None,
+                url=url if isinstance(url, str) else None,
+            ) from None
         owner = cls(storage, descriptor)
         owner.record(None)
         return owner
@@ -66,8 +79,10 @@ class DataDirectoryOwner:
         os.pwrite(self._descriptor, content, 0)
 
     def release(self) -> None:
-        """Give the directory up (closing the file drops the lock)."""
+        """Give the directory up: the record emptied (no one serves it now), then the
+        file closed, which drops the lock."""
         if self._descriptor is not None:
+            os.ftruncate(self._descriptor, 0)
             os.close(self._descriptor)
             self._descriptor = None
 
@@ -93,10 +108,8 @@ def _in_use_message(storage: Path, holder: dict[str, object]) -> str:
     message = f"the data directory {storage} is in use by {who} (a running `profiles serve`"
     message += " or `profiles db`)"
     if isinstance(url, str):
-        message += f"; its database is at {url}: point PROFILES_MONGODB_URL at it, or stop it"
-    else:
-        message += "; stop it first"
-    return message
+        return message + f" with its database at {url}"
+    return message + " starting its database"
 
 
 def stale_databases(storage: Path) -> list[int]:

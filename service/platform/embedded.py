@@ -2,7 +2,8 @@
 
 It runs in its own interpreter, so the service and the database never share one event
 loop or GIL. Used by `make run` (data kept in `PROFILES_DATA_DIR`) and by the tests
-(`:memory:`).
+(`:memory:`). One process owns a data directory's database (`data_directory`); another
+process on the same directory joins it (`open_embedded`) and never stops it.
 """
 
 import ctypes
@@ -35,12 +36,36 @@ class EmbeddedDatabaseError(RuntimeError):
     """The embedded database could not be started."""
 
 
+class OwnedElsewhere(EmbeddedDatabaseError):
+    """Another live process owns the data directory: its pid and its database's URL as
+    its record names them (None while it is still starting its database)."""
+
+    def __init__(self, message: str, *, pid: int | None, url: str | None) -> None:
+        super().__init__(message)
+        self.pid = pid
+        self.url = url
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def answers(url: str, timeout_ms: int = 300) -> bool:
+    """True when the server at `url` answers `ping` within `timeout_ms`."""
+    client: MongoClient[dict[str, object]] = MongoClient(
+        url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+    )
+    try:
+        client.admin.command("ping")
+        return True
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
 
 
 FAILURES_BEFORE_DEAD = 3
@@ -174,7 +199,7 @@ class EmbeddedDatabase:
                     f" (storage {self.storage_path}, port {self.port}: is the port in use?);"
                     f" its log: {self.log_path or 'none kept'}"
                 )
-            if self._answers():
+            if answers(self.url):
                 owner = self._owner
                 if owner is not None:
                     owner.record(self.url)
@@ -188,26 +213,16 @@ class EmbeddedDatabase:
             return  # a restart: owned since the first start
         try:
             self._owner = DataDirectoryOwner.take(storage)
+        except DataDirectoryInUse as error:
+            raise OwnedElsewhere(str(error), pid=error.pid, url=error.url) from error
+        try:
             ended = end_stale_databases(storage)
         except DataDirectoryInUse as error:
-            if self._owner is not None:
-                self._owner.release()
-                self._owner = None
+            self._owner.release()
+            self._owner = None
             raise EmbeddedDatabaseError(str(error)) from error
         for pid in ended:
             logger.warning("ended the database (pid %s) a dead owner left serving %s", pid, storage)
-
-    def _answers(self) -> bool:
-        client: MongoClient[dict[str, object]] = MongoClient(
-            self.url, serverSelectionTimeoutMS=300, connectTimeoutMS=300
-        )
-        try:
-            client.admin.command("ping")
-            return True
-        except PyMongoError:
-            return False
-        finally:
-            client.close()
 
     def supervise(self, max_backoff_seconds: float = 30.0) -> None:
         """Restart the server whenever it dies (with a backoff from 0.5 s to
@@ -287,3 +302,41 @@ class EmbeddedDatabase:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class JoinedDatabase:
+    """The embedded database another live process owns and serves from the same data
+    directory: used here, stopped only by its owner."""
+
+    def __init__(self, url: str, owner_pid: int | None) -> None:
+        self.url = url
+        self.owner_pid = owner_pid
+
+    def answers(self) -> bool:
+        """True while the owner's database answers."""
+        return answers(self.url)
+
+
+def open_embedded(
+    storage_path: Path, *, port: int = 0, log_path: Path | None = None, join_within: float = 60.0
+) -> EmbeddedDatabase | JoinedDatabase:
+    """The embedded database of `storage_path`: started here (and owned: stop it), or,
+    when another live process owns the directory, that process's database, found by
+    the URL its record names and checked by connecting (waiting up to `join_within`
+    seconds while it starts or restarts)."""
+    deadline = time.monotonic() + join_within
+    while True:
+        database = EmbeddedDatabase(storage_path, port=port, log_path=log_path)
+        try:
+            return database.start()
+        except OwnedElsewhere as owned:
+            if owned.url is not None and answers(owned.url):
+                return JoinedDatabase(owned.url, owned.pid)
+            if time.monotonic() >= deadline:
+                raise EmbeddedDatabaseError(
+                    f"{owned}, which did not answer within {join_within:.0f}s; stop it first"
+                ) from owned
+            time.sleep(0.2)
+        except BaseException:
+            database.stop()
+            raise

@@ -18,18 +18,30 @@ class MissingSecretError(RuntimeError):
     """No secret is configured where one must be."""
 
 
-def jwt_secret(settings: Settings) -> str:
-    """The configured secret; with the embedded database and none configured, a random
-    one generated once and kept in `PROFILES_DATA_DIR` (mode 0600); `MissingSecretError`
-    with an external database and none configured."""
+def jwt_secret(settings: Settings, *, generate: bool = True) -> str:
+    """The configured secret; with the embedded database and none configured, the one
+    kept in `PROFILES_DATA_DIR` (mode 0600), generated there first when `generate` (the
+    server does; a command that only signs must find the server's, never make its own)."""
     if settings.jwt_secret is not None and settings.jwt_secret.get_secret_value():
         return settings.jwt_secret.get_secret_value()
-    if not settings.uses_embedded_database:
+    if settings.mongodb_url:
         raise MissingSecretError(
             "PROFILES_JWT_SECRET must be set when PROFILES_MONGODB_URL is set"
             " (and PROFILES_JWT_JWKS_URL is not)"
         )
-    return _generated_secret(settings.data_dir / SECRET_FILE)
+    if not settings.uses_embedded_database:
+        raise MissingSecretError(
+            "PROFILES_JWT_SECRET must be set when the embedded database is off"
+            " (PROFILES_EMBEDDED_DB=off)"
+        )
+    path = settings.data_dir / SECRET_FILE
+    if not generate and not path.exists():
+        raise MissingSecretError(
+            f"no signing secret: PROFILES_JWT_SECRET is unset and {path.absolute()} does not"
+            " exist (`profiles serve` generates it on its first start; or set"
+            " PROFILES_JWT_SECRET, or PROFILES_DATA_DIR to the server's data directory)"
+        )
+    return _generated_secret(path)
 
 
 def service_secret(settings: Settings) -> str:

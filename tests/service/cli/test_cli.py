@@ -15,8 +15,9 @@ from pymongo import MongoClient
 from pymongo.errors import ServerSelectionTimeoutError
 
 from service.cli.main import main
+from service.platform.config import Settings
 from service.platform.embedded import free_port
-from service.platform.secrets import SECRET_FILE
+from service.platform.secrets import SECRET_FILE, jwt_secret
 from tests.helpers import TEST_SECRET
 
 REPO = Path(__file__).resolve().parents[3]
@@ -56,18 +57,34 @@ def test_token_prints_a_token_signed_with_the_secret(
     assert claims["exp"] > time.time()
 
 
-def test_token_with_embedded_database_uses_the_generated_secret(
+def test_token_with_embedded_database_uses_the_servers_generated_secret(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    secret = jwt_secret(Settings())  # what `profiles serve` does on its first start
+
     code = main(["token", "--sub", "x", "--ttl", "60"])
 
     token = capsys.readouterr().out.strip()
     assert code == 0
-    secret = (data_dir / SECRET_FILE).read_text().strip()
+    assert (data_dir / SECRET_FILE).read_text().strip() == secret
     claims = decode(token, secret)
     assert claims["sub"] == "x"
     assert claims["roles"] == []
     assert claims["exp"] - claims["iat"] == 60
+
+
+def test_token_without_the_servers_secret_says_so_and_makes_none(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["token", "--sub", "x"])
+
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert "PROFILES_JWT_SECRET" in captured.err
+    assert str((data_dir / SECRET_FILE).absolute()) in captured.err
+    assert not (data_dir / SECRET_FILE).exists(), "a token signed with a secret no server uses"
 
 
 @pytest.mark.parametrize(
@@ -145,6 +162,12 @@ def test_db_serves_until_sigterm(tmp_path: Path) -> None:
             assert url.startswith("mongodb://"), log_path.read_text()
             assert f":{port}" in url
             assert answers(url, timeout_ms=2000)
+            assert process.stdout is not None  # the rest came with the URL, in one flush
+            told = [process.stdout.readline().strip() for _ in range(5)]
+            assert [line for line in told if line.startswith("export ")] == [
+                f"export PROFILES_DATA_DIR={tmp_path / 'data'}",
+                f"export PROFILES_MONGODB_URL='{url}'",
+            ]
 
             process.send_signal(signal.SIGTERM)
 

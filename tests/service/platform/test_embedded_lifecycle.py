@@ -1,5 +1,6 @@
 """The embedded database lives and dies with the service that started it."""
 
+import json
 import os
 import signal
 import socket
@@ -15,7 +16,7 @@ import pytest
 from pymongo import MongoClient
 
 from service.platform.embedded import _server_executable, free_port
-from tests.helpers import TEST_SECRET, token
+from tests.helpers import token
 from tests.serving import PROFILES, children, gone, start_serve, stop, wait_for
 
 
@@ -157,38 +158,77 @@ def test_a_database_its_dead_owner_left_is_taken_over(tmp_path: Path) -> None:
                 process.wait()
 
 
+def _record(data: Path) -> dict[str, object]:
+    """What the data directory's owner file says (empty once its owner stopped)."""
+    text = (data / "db.owner").read_text()
+    return json.loads(text) if text else {}
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_a_live_owner_keeps_its_data_directory(tmp_path: Path) -> None:
-    """A second `profiles serve` on the data directory of a running one is refused at
-    once, names the running one's database for the caller to use, and touches nothing;
-    once the first is killed (SIGKILL), the directory is free again."""
+def test_a_second_serve_and_db_join_the_running_database(tmp_path: Path) -> None:
+    """A second `profiles serve` and a `profiles db` on the data directory of a running
+    `serve` use its database (found from the directory, checked by connecting) and start
+    none of their own; stopping them leaves it running, and only its owner stops it. An
+    owner killed with SIGKILL leaves a record that the next `serve` replaces."""
+    data = tmp_path / "data"
     first, base = start_serve(tmp_path, {})
+    second_dir = tmp_path / "second"
+    second_dir.mkdir()
+    second = None
     try:
         (database,) = children(first.pid)
         url = f"mongodb://127.0.0.1:{_database_port(database)}/?directConnection=true"
-        second = subprocess.run(  # noqa: S603 (our own command)
-            [str(PROFILES), "serve"],
+        assert _record(data) == {"pid": first.pid, "url": url}
+
+        second, second_base = start_serve(second_dir, {"PROFILES_DATA_DIR": str(data)})
+        assert children(second.pid) == [], "the second serve started a database of its own"
+        told = (second_dir / "serve.log").read_text()
+        assert f"joined the embedded database of process {first.pid} at {url}" in told
+        assert f"export PROFILES_DATA_DIR={data}" in told
+        headers = {"Authorization": f"Bearer {token('joiner')}"}
+        onboarded = httpx.post(
+            f"{base}/v1/me/onboarding", json={"profileType": "dancer"}, headers=headers
+        )
+        assert onboarded.status_code == 201, onboarded.text
+        seen = httpx.get(f"{second_base}/v1/me/profiles/active", headers=headers)
+        assert seen.status_code == 200, seen.text
+        assert seen.json()["id"] == onboarded.json()["id"]
+
+        joined_db = subprocess.run(  # noqa: S603 (our own command); stopped by its timeout
+            ["timeout", "--preserve-status", "3", str(PROFILES), "db"],  # noqa: S607
             env={
                 **{k: v for k, v in os.environ.items() if not k.startswith("PROFILES_")},
-                "PROFILES_DATA_DIR": str(tmp_path / "data"),
-                "PROFILES_JWT_SECRET": TEST_SECRET,
-                "PROFILES_PORT": str(free_port()),
+                "PROFILES_DATA_DIR": str(data),
             },
             capture_output=True,
             text=True,
             timeout=60,
         )
-        assert second.returncode == 1, second
-        assert f"in use by process {first.pid}" in second.stderr, second.stderr
-        assert url in second.stderr, second.stderr
-        assert "Traceback" not in second.stderr
-        assert not gone(database)
+        assert joined_db.returncode == 0, joined_db.stderr
+        assert joined_db.stdout.splitlines()[0] == url
+        assert "Traceback" not in joined_db.stderr
+
+        stop(second)
+        assert second.returncode == 128 + signal.SIGTERM
+        assert not gone(database), "a joined process stopped the owner's database"
         assert httpx.get(f"{base}/health/ready").status_code == 200
+        assert _record(data) == {"pid": first.pid, "url": url}
 
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
-        again, _ = start_serve(tmp_path, {})
-        stop(again)
+        assert _record(data)["pid"] == first.pid  # left behind: stale
+        again, again_base = start_serve(tmp_path / "second", {"PROFILES_DATA_DIR": str(data)})
+        try:
+            (own,) = children(again.pid)
+            assert _record(data) == {
+                "pid": again.pid,
+                "url": f"mongodb://127.0.0.1:{_database_port(own)}/?directConnection=true",
+            }
+            assert httpx.get(f"{again_base}/v1/me", headers=headers).status_code == 200
+        finally:
+            stop(again)
+        assert _record(data) == {}, "a clean stop leaves no record behind"
     finally:
-        if first.poll() is None:
-            stop(first)
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                stop(process)
