@@ -17,7 +17,9 @@ listeners cannot be removed once registered, and the instrumentor binds its trac
 first provider it is given, so a process could never trace two apps (or tests) to two
 providers. The listener works for `AsyncMongoClient` as for `MongoClient`: PyMongo
 publishes a command's start in the task that sends it, so its span is a child of the
-span current there (the request's).
+span current there (the request's). Commands sent outside a trace (start-up, a request
+whose path `OTEL_PYTHON_EXCLUDED_URLS` leaves out) make no span: each would be a trace
+of one span.
 """
 
 import os
@@ -32,7 +34,7 @@ from opentelemetry.sdk.environment_variables import (
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import TracerProvider
+from opentelemetry.trace import TracerProvider, get_current_span
 from pymongo import monitoring
 
 DEFAULT_SERVICE_NAME = "profiles"
@@ -74,10 +76,19 @@ def tracer_provider_from_environment() -> TracerProvider | None:
     return provider
 
 
+class CommandsInTraces(CommandTracer):
+    """The instrumentation's listener, for the commands sent inside a trace only."""
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if get_current_span().get_span_context().is_valid:
+            super().started(event)
+
+
 def database_command_tracer(tracer_provider: TracerProvider) -> monitoring.CommandListener:
-    """A PyMongo command listener making a client span for each command (`find`,
-    `update`, `commitTransaction`, ...; named `<database>.<command>`, with the collection,
-    never the command's values), a child of the span current where it is sent."""
+    """A PyMongo command listener making a client span for each command sent inside a
+    trace (`find`, `update`, `commitTransaction`, ...; named `<database>.<command>`, with
+    the collection, never the command's values), a child of the span current where it is
+    sent."""
     tracer = tracer_provider.get_tracer(DATABASE_TRACER, pymongo_tracing_version)
-    listener: monitoring.CommandListener = CommandTracer(tracer)
+    listener: monitoring.CommandListener = CommandsInTraces(tracer)
     return listener

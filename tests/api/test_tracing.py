@@ -143,6 +143,23 @@ async def test_spans_hold_no_query_values_and_the_access_log_their_trace_id(
     assert json.loads(line)["trace_id"] == format(server.context.trace_id, "032x")
 
 
+async def test_excluded_paths_and_commands_outside_requests_make_no_spans(
+    settings: Settings,
+    database: Database,
+    provider: TracerProvider,
+    spans: InMemorySpanExporter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OTEL_PYTHON_EXCLUDED_URLS", "health")
+    app = create_app(settings, expected_migrations=EXPECTED_MIGRATIONS, tracer_provider=provider)
+    async with AsyncTestClient(app=app) as client:
+        assert not spans.get_finished_spans()  # the start-up's commands: no request
+        assert (await client.get("/health/ready")).status_code == 200  # pings the database
+        assert not spans.get_finished_spans()
+        assert (await client.get("/v1/dance-styles", headers=auth("x"))).status_code == 200
+        assert _server(spans.get_finished_spans()).name == "GET /v1/dance-styles"
+
+
 async def test_without_a_provider_nothing_of_tracing_runs(app: Litestar, client: Client) -> None:
     assert not [plugin for plugin in app.plugins if isinstance(plugin, OpenTelemetryPlugin)]
     listeners = app.state.database.client.options.event_listeners
