@@ -11,7 +11,9 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.pydantic import PydanticPlugin
+from opentelemetry.trace import TracerProvider
 
+from api.access_log import access_log
 from api.allow import allow_every_method, remember_allowed_methods
 from api.auth import jwt_auth
 from api.cache_headers import private_answers
@@ -40,6 +42,7 @@ from api.openapi.document import ContractJsonPlugin
 from api.provider_tokens import provider_keys
 from api.query_guard import query_parameters_as_declared
 from api.rate_limit import rate_limit_config
+from api.tracing import name_span_by_route, tracing_plugin
 from service.platform.config import Settings
 from service.platform.db import connect
 from service.platform.readiness import ExpectedMigrations
@@ -56,10 +59,13 @@ def create_app(
     expected_migrations: ExpectedMigrations,
     database_url: str | None = None,
     liveness: Callable[[], bool] = lambda: True,
+    tracer_provider: TracerProvider | None = None,
 ) -> Litestar:
     """The API, connected on startup to `database_url` (default: the configured URL);
     ready once the database has every migration of `expected_migrations.required`; live
-    while `liveness` says so (an embedded database that died and could not come back)."""
+    while `liveness` says so (an embedded database that died and could not come back).
+    With a `tracer_provider`, every request is a trace (its database commands its
+    spans) sent to it; without one, nothing of tracing runs."""
     url = database_url or settings.mongodb_url
     if not url:
         raise ValueError("a database URL is needed: set PROFILES_MONGODB_URL or start one")
@@ -73,6 +79,7 @@ def create_app(
             settings.db_name,
             settings.server_selection_timeout_ms,
             settings.operation_timeout_ms,
+            tracer_provider,
         )
         app.state.database = database
         app.state.search_backend = await choose_backend(
@@ -113,23 +120,30 @@ def create_app(
         ],
         lifespan=[database_lifespan],
         on_app_init=[auth.on_app_init],
-        # outermost first (Litestar puts the JWT middleware before all of these): a
-        # context of the request's own, the request id for every log line, metrics of
-        # every answer (429 and 503 included), the rate limit refusing before any other
-        # work, then the request's deadline and the cancellation of abandoned reads
-        # around everything that reads the database
+        # outermost first (Litestar puts the JWT middleware before all of these; the
+        # request's own context, its request id and access log wrap everything, below):
+        # metrics of every answer (429 and 503 included), the rate limit refusing before
+        # any other work, then the request's deadline and the cancellation of abandoned
+        # reads around everything that reads the database
         middleware=[
-            isolate_request_context,
-            request_id_middleware,
             prometheus_config().middleware,
             *([] if rate_limit is None else [rate_limit.middleware]),
             request_deadline(settings.request_timeout_ms / 1000),
         ],
-        before_send=[echo_request_id, allow_every_method, private_answers],
+        before_send=[
+            echo_request_id,
+            allow_every_method,
+            private_answers,
+            *([] if tracer_provider is None else [name_span_by_route]),
+        ],
         logging_config=None,  # logging is configured once, by the process (service.platform.logs)
-        # request bodies validated strictly: `"5"` is no number, `1` no `true` (the
-        # plugin's default passes `strict=False`, which overrides every model's config)
-        plugins=[problem_details_plugin(), PydanticPlugin(validate_strict=True)],
+        plugins=[
+            problem_details_plugin(),
+            # request bodies validated strictly: `"5"` is no number, `1` no `true` (the
+            # plugin's default passes `strict=False`, which overrides every model's config)
+            PydanticPlugin(validate_strict=True),
+            *([] if tracer_provider is None else [tracing_plugin(tracer_provider)]),
+        ],
         exception_handlers={ValidationException: validation_problem},
         request_max_body_size=settings.max_body_bytes,
         state=State(
@@ -159,4 +173,9 @@ def create_app(
         ),
     )
     remember_allowed_methods(app)
+    # Litestar's middleware runs once a route is found; these run around all it does
+    # for a request (routing, the JWT middleware, errors, the tracing plugin's span), so
+    # that every request, an unknown path's and a refused token's included, has a
+    # context of its own, a request id on every log line, and one access-log line
+    app.asgi_handler = isolate_request_context(request_id_middleware(access_log(app.asgi_handler)))
     return app

@@ -7,7 +7,10 @@ variables. PyMongo keeps a request's deadline in one (`pymongo.timeout`), and a 
 timeout keeps the earlier deadline: on one keep-alive connection, every later request
 inherited the first one's deadline and, ten seconds on, failed at once with 503. Here
 each request's app runs in a task with a fresh, empty context; cancelling the request
-cancels that task.
+cancels that task. It runs around everything Litestar does for the request (routing,
+authentication, errors, the tracing plugin's span): a server span of the previous
+request still current in a copied context would otherwise make the new request's span
+its child instead of a trace of its own.
 """
 
 import asyncio

@@ -2,7 +2,8 @@
 
 Request ids: `X-Request-ID` is taken from the request when it is safe (at most 100
 letters, digits, `.`, `_`, `:`, `-`), else made (uuid4 hex); it is set for the logging of
-the request (every line carries it) and echoed on every response, errors included.
+the request (every line carries it, the access log's included) and echoed on every
+response, errors included.
 
 Metrics: Litestar's Prometheus middleware counts requests and times them by method, route
 template and status (`profiles_requests_total`, `profiles_request_duration_seconds`, ...);
@@ -38,19 +39,20 @@ _SCOPE_KEY = "profiles_request_id"
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """ASGI middleware: the request id of each HTTP request, for the logs and the reply."""
+    """ASGI middleware: the request id of each HTTP request, for the logs and the reply
+    (around everything Litestar does for the request, so that the lines of its routing,
+    authentication and error handling carry it too)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
-            # not reset afterwards: the exception handlers that log an error run after
-            # this frame, in the same task (each request has a task and context of its own)
-            request_id_var.set(_request_id_of(scope))
+            # not reset afterwards: each request has a task and context of its own
+            request_id_var.set(request_id_of(scope))
         await app(scope, receive, send)
 
     return middleware
 
 
-def _request_id_of(scope: Scope) -> str:
+def request_id_of(scope: Scope) -> str:
     """The request id of this request: decided once, kept in the scope."""
     scope_dict = cast(dict[str, Any], scope)
     request_id: str | None = scope_dict.get(_SCOPE_KEY)
@@ -65,10 +67,10 @@ def _request_id_of(scope: Scope) -> str:
 
 
 async def echo_request_id(message: Message, scope: Scope) -> None:
-    """`before_send` hook: the request id on every response, errors raised before the
-    middleware runs included (the auth middleware's 401, an unknown route's 404)."""
+    """`before_send` hook: the request id on every response, errors included (the auth
+    middleware's 401, an unknown route's 404)."""
     if message["type"] == "http.response.start":
-        MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = _request_id_of(scope)
+        MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id_of(scope)
 
 
 def prometheus_config() -> PrometheusConfig:

@@ -15,6 +15,13 @@ general one, so a burst of searches does not lock a caller out of reading profil
 reading profiles does not eat into the searches. A page with `facets=true` costs two
 tokens: it also reads and counts up to a thousand results. With the search limit off,
 searches count as ordinary reads.
+
+Every counted request's answer says where its caller stands, in the IETF draft's headers
+(`draft-ietf-httpapi-ratelimit-headers`, as separate fields), from the bucket it spent:
+`RateLimit-Limit` (the burst: requests at once), `RateLimit-Remaining` (whole requests
+left now) and `RateLimit-Reset` (seconds until the bucket is full again); a 429 carries
+them too, with `Retry-After`. The buckets are the process's: N replicas allow N times
+the rate (a global limit belongs to the gateway).
 """
 
 import math
@@ -29,7 +36,7 @@ from litestar.middleware.rate_limit import (
     RateLimitMiddleware,
     get_remote_address,
 )
-from litestar.types import Receive, Scope, Send
+from litestar.types import Message, Receive, Scope, Send
 
 from service.platform.caller import Caller
 
@@ -40,6 +47,9 @@ TRUE_VALUES = frozenset({"true", "1"})
 """How a boolean query parameter says yes (as the handlers parse it)."""
 # buckets kept before idle (full again) ones are forgotten
 MAX_TRACKED_CALLERS = 10_000
+LIMIT_HEADER = "RateLimit-Limit"
+REMAINING_HEADER = "RateLimit-Remaining"
+RESET_HEADER = "RateLimit-Reset"
 
 
 @dataclass
@@ -51,10 +61,10 @@ class TokenBuckets:
     buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
     """key -> (tokens left, monotonic time of the last update)"""
 
-    def take(self, key: str, now: float, cost: float = 1.0) -> float:
+    def take(self, key: str, now: float, cost: float = 1.0) -> tuple[float, float]:
         """Spend `cost` tokens of `key` (at most the burst, so that every request can
-        pass some time) and return 0.0; without enough left, spend nothing and return the
-        seconds until there are."""
+        pass some time) and return 0.0 and the tokens left; without enough left, spend
+        nothing and return the seconds until there are, and the tokens left."""
         cost = min(cost, self.burst)
         tokens, updated = self.buckets.get(key, (self.burst, now))
         tokens = min(self.burst, tokens + (now - updated) * self.rate)
@@ -62,9 +72,20 @@ class TokenBuckets:
             self.buckets[key] = (tokens - cost, now)
             if len(self.buckets) > MAX_TRACKED_CALLERS:
                 self._forget_idle(now)
-            return 0.0
+            return 0.0, tokens - cost
         self.buckets[key] = (tokens, now)
-        return (cost - tokens) / self.rate
+        return (cost - tokens) / self.rate, tokens
+
+    def headers(self, tokens: float) -> list[tuple[str, str]]:
+        """The `RateLimit-*` headers of a caller with `tokens` left: the burst, the whole
+        requests left, and the seconds until the bucket is full again (to the
+        millisecond, then rounded up: float noise does not add a second)."""
+        refill = round((self.burst - tokens) / self.rate, 3)
+        return [
+            (LIMIT_HEADER, str(math.floor(self.burst))),
+            (REMAINING_HEADER, str(math.floor(tokens))),
+            (RESET_HEADER, str(math.ceil(refill))),
+        ]
 
     def _forget_idle(self, now: float) -> None:
         """Drop the buckets that have refilled: forgetting them changes nothing."""
@@ -81,9 +102,15 @@ def caller_key(request: Request[Any, Any, Any]) -> str:
     return f"address:{get_remote_address(request)}"
 
 
+def is_limited(method: str, path: str) -> bool:
+    """Whether requests of `method` to `path` are counted: GETs under `/v1` (health
+    checks, the schema and metrics are not; nor are writes)."""
+    return method.upper() == "GET" and path.startswith(LIMITED_PREFIX)
+
+
 def is_limited_read(request: Request[Any, Any, Any]) -> bool:
-    """GET requests under `/v1` (health checks, the schema and metrics are not)."""
-    return request.method == "GET" and request.scope["path"].startswith(LIMITED_PREFIX)
+    """A request `is_limited` counts."""
+    return is_limited(request.method, request.scope["path"])
 
 
 def is_search(request: Request[Any, Any, Any]) -> bool:
@@ -112,14 +139,28 @@ class CallerRateLimitMiddleware(RateLimitMiddleware):
                 buckets, cost, what = config.buckets, 1.0, "requests"
             if buckets is not None:
                 key = self.get_identifier_for_request(request)
-                wait = buckets.take(key, time.monotonic(), cost)
+                wait, tokens = buckets.take(key, time.monotonic(), cost)
+                headers = buckets.headers(tokens)
                 if wait > 0:
                     seconds = max(1, math.ceil(wait))
                     raise TooManyRequestsException(
                         detail=f"too many {what} from this caller; retry in {seconds} s",
-                        headers={"Retry-After": str(seconds)},
+                        headers={"Retry-After": str(seconds), **dict(headers)},
                     )
+                send = _sending_headers(send, headers)
         await self.app(scope, receive, send)
+
+
+def _sending_headers(send: Send, headers: list[tuple[str, str]]) -> Send:
+    """`send`, adding `headers` to the start of the answer."""
+    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", ()), *raw]
+        await send(message)
+
+    return send_with_headers
 
 
 @dataclass

@@ -32,6 +32,7 @@ from api.openapi.headers import (
     universal_statuses,
 )
 from api.openapi.routes import Operation, models_in, operations
+from api.rate_limit import is_limited
 from api.schemas.fields import NO_NUL
 from api.schemas.responses import Problem
 from documents.vocabulary import PROFILE_TYPES
@@ -104,6 +105,7 @@ def _operation(spec: dict[str, Any], operation: Operation) -> None:
             status,
             etag=operation.carries_etag,
             etag_always=operation.handler.opt.get("etag") != "optional",
+            rate_limited=is_limited(operation.method, operation.path),
         )
         links = operation.handler.opt.get("links")
         if links and 200 <= int(status) < 300:

@@ -5,6 +5,7 @@ from typing import Any
 
 from api import problems
 from api.etag import IF_MATCH_PATTERN
+from api.rate_limit import is_limited
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -24,6 +25,45 @@ OPTIONAL_RETRY_AFTER = {
     "description": "With `concurrent-change`: seconds to wait before reading again and retrying",
     "required": False,
 }
+_WHILE_LIMITED = (
+    " Sent on every answer to a GET under `/v1` while the rate limit is on (the default)."
+)
+RATE_LIMIT_LIMIT = {
+    "description": "Requests the caller may make at once: the burst of the rate limit's"
+    " bucket this request spent from (searches have one of their own)",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+}
+RATE_LIMIT_REMAINING = {
+    "description": "Requests left to the caller in that bucket now",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+}
+RATE_LIMIT_RESET = {
+    "description": "Seconds until that bucket is full again (0: it is full)",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+}
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": RATE_LIMIT_LIMIT,
+    "RateLimit-Remaining": RATE_LIMIT_REMAINING,
+    "RateLimit-Reset": RATE_LIMIT_RESET,
+}
+"""The rate limit's headers (`api.rate_limit`), by header name."""
+UNCOUNTED_STATUSES = frozenset({401, 405, 412, 413})
+"""Problems no counted request answers: a refused token (refused before it is counted),
+a method the path does not have (refused before any route runs), a stale `If-Match` and
+a body too large (writes, which are not counted)."""
+
+
+def _component(header: str) -> str:
+    return header.replace("-", "")
+
+
+def _optional_component(header: str) -> str:
+    return "Optional" + _component(header)
+
+
 ETAG = {
     "description": "The profile's version: send it back in `If-Match` to change the profile"
     " only if nobody changed it since. The public view's ends in `-public` (another"
@@ -57,7 +97,7 @@ def universal_statuses(path: str, method: str, operation: dict[str, Any]) -> lis
     statuses = [503]  # the database, the request's deadline, or (live) a dead database
     if operation.get("security") != [{}]:
         statuses += [400, 401]
-    if method == "get" and path.startswith("/v1/"):
+    if is_limited(method, path):
         statuses.append(429)  # the per-caller rate limit of reads
     if "requestBody" in operation:
         statuses += [400, 413, 422]
@@ -101,6 +141,9 @@ def _problem_response(status: int) -> dict[str, Any]:
         headers["WWW-Authenticate"] = _ref("WwwAuthenticate")
     if status == problems.CONCURRENT_CHANGE.status:
         headers["Retry-After"] = _ref("OptionalRetryAfter")
+    if status not in UNCOUNTED_STATUSES:
+        for name in RATE_LIMIT_HEADERS:
+            headers[name] = _ref(_component(name) if status == 429 else _optional_component(name))
     return {
         "description": description or "A problem",
         "headers": headers,
@@ -129,6 +172,15 @@ HEADERS = {
     "Location": LOCATION,
     "ETag": ETAG,
     "OptionalETag": OPTIONAL_ETAG,
+    **{_component(name): header for name, header in RATE_LIMIT_HEADERS.items()},
+    **{
+        _optional_component(name): {
+            **header,
+            "description": str(header["description"]) + "." + _WHILE_LIMITED,
+            "required": False,
+        }
+        for name, header in RATE_LIMIT_HEADERS.items()
+    },
 }
 """`components.headers`: each header declared once, referred to by every response."""
 
@@ -137,8 +189,11 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/headers/{name}"}
 
 
-def response_headers(status: str, *, etag: bool, etag_always: bool) -> dict[str, dict[str, Any]]:
-    """The headers a response of `status` carries (references to `HEADERS`)."""
+def response_headers(
+    status: str, *, etag: bool, etag_always: bool, rate_limited: bool
+) -> dict[str, dict[str, Any]]:
+    """The headers a response of `status` carries (references to `HEADERS`);
+    `rate_limited`: the operation's requests are counted by the rate limit."""
     headers: dict[str, dict[str, Any]] = {
         "X-Request-ID": _ref("RequestId"),
         "Cache-Control": _ref("CacheControl"),
@@ -151,4 +206,6 @@ def response_headers(status: str, *, etag: bool, etag_always: bool) -> dict[str,
         headers["Location"] = _ref("Location")
     if etag and 200 <= code < 300:
         headers["ETag"] = _ref("ETag" if etag_always else "OptionalETag")
+    if rate_limited:
+        headers.update({name: _ref(_optional_component(name)) for name in RATE_LIMIT_HEADERS})
     return headers

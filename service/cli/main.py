@@ -34,6 +34,7 @@ from service.platform.logs import configure_logging
 from service.platform.readiness import ExpectedMigrations
 from service.platform.secrets import MissingSecretError, jwt_secret
 from service.platform.tokens import issue_token
+from service.platform.tracing import tracer_provider_from_environment
 
 logger = logging.getLogger("profiles")
 
@@ -109,15 +110,23 @@ def serve(settings: Settings) -> None:
                 url_line,
             )
             apply_pending_migrations(settings, url)
+        tracer_provider = tracer_provider_from_environment()
+        if tracer_provider is not None:
+            logger.info("tracing on: spans exported by OTLP/HTTP (OTEL_* settings)")
         app = create_app(
-            settings, expected_migrations=expected_migrations(), database_url=url, liveness=alive
+            settings,
+            expected_migrations=expected_migrations(),
+            database_url=url,
+            liveness=alive,
+            tracer_provider=tracer_provider,
         )
         uvicorn.run(
             app,
             host=settings.host,
             port=settings.port,
-            log_level="info",
+            log_level=settings.log_level,
             log_config=None,  # uvicorn's lines go through our handler (format, request id)
+            access_log=False,  # the service writes one structured line per request itself
             timeout_graceful_shutdown=settings.graceful_timeout_seconds,
         )
 
@@ -203,10 +212,10 @@ def works_on_a_database(args: argparse.Namespace) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `profiles`; returns the exit code."""
-    configure_logging(os.environ.get("PROFILES_LOG_FORMAT", "text"))
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()
+        configure_logging(settings.log_format, settings.log_level)
         if works_on_a_database(args):
             require_database(settings)
         if args.command == "serve":

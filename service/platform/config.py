@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.platform.claims import claim_path
+from service.platform.logs import LogLevel
 
 
 class Settings(BaseSettings):
@@ -58,6 +59,10 @@ class Settings(BaseSettings):
     long each time, up to this; after 3 failed restarts in a row `/health/live` fails."""
     log_format: Literal["text", "json"] = "text"
     """`json`: one JSON object per log line (time, level, logger, message, request_id)."""
+    log_level: LogLevel = "info"
+    """The lowest level logged (any case): `debug`, `info`, `warning`, `error`. `debug`
+    reaches the service's and uvicorn's loggers, not the libraries'; `warning` and
+    `error` leave out the access log (its lines are `info`)."""
     graceful_timeout_seconds: int = 20
     """On SIGTERM / SIGINT, requests in flight get this long to finish before the server
     stops (and then the embedded database)."""
@@ -130,6 +135,12 @@ class Settings(BaseSettings):
     def roles_claim_path(self) -> tuple[str, ...]:
         """The names along `jwt_roles_claim`."""
         return claim_path(self.jwt_roles_claim)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        """`INFO`, ` Info ` and `info` are one level."""
+        return value.strip().lower() if isinstance(value, str) else value
 
     @property
     def uses_embedded_database(self) -> bool:

@@ -1,5 +1,5 @@
-"""Logging: the request id of the request being handled on every line, and text or JSON
-lines (`PROFILES_LOG_FORMAT=text|json`)."""
+"""Logging: the request id of the request being handled on every line, text or JSON
+lines (`PROFILES_LOG_FORMAT=text|json`), and the level (`PROFILES_LOG_LEVEL`)."""
 
 import json
 import logging
@@ -10,6 +10,15 @@ from datetime import UTC, datetime
 from typing import Literal, TextIO
 
 LogFormat = Literal["text", "json"]
+LogLevel = Literal["debug", "info", "warning", "error"]
+LEVELS: dict[str, int] = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}
+SERVICE_LOGGER = "profiles"
+"""The parent of every logger of the service (`profiles.api`, `profiles.access`, ...)."""
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 """The id of the request this task is handling (set by the API's middleware)."""
@@ -35,7 +44,8 @@ class RequestIdFilter(logging.Filter):
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request_id (and the
-    traceback as `exc_info` when there is one)."""
+    traceback as `exc_info` when there is one), and the line's own `fields` (passed as
+    `extra={"fields": {...}}`, as the access log does) as keys of their own."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -45,6 +55,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": request_id_var.get(),  # null outside a request
         }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update(fields)
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
@@ -64,12 +77,20 @@ def make_handler(log_format: LogFormat, stream: TextIO | None = None) -> logging
     return handler
 
 
-def configure_logging(log_format: str = "text", level: int = logging.INFO) -> None:
+def configure_logging(log_format: str = "text", level: LogLevel = "info") -> None:
     """Send every logger's records (uvicorn's included) to one handler on the root
-    logger, in `log_format` (`json`, anything else: text)."""
+    logger, in `log_format` (`json`, anything else: text), from `level` up.
+
+    `debug` reaches the service's loggers (and uvicorn's, which `profiles serve` sets),
+    not the libraries': PyMongo's debug lines hold whole commands, personal data
+    included. The other levels apply to every logger."""
     chosen: LogFormat = "json" if log_format.strip().lower() == "json" else "text"
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
     root.addHandler(make_handler(chosen))
-    root.setLevel(level)
+    threshold = LEVELS[level]
+    root.setLevel(max(threshold, logging.INFO))
+    logging.getLogger(SERVICE_LOGGER).setLevel(
+        threshold if threshold < logging.INFO else logging.NOTSET
+    )

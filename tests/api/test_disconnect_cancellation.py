@@ -122,6 +122,8 @@ async def test_a_read_is_cancelled_when_its_client_disconnects(
     assert sent == []  # nobody to answer
     assert len(cancellations(caplog)) == 1
     assert cancellations(caplog)[0].levelno == logging.INFO
+    (access,) = [r for r in caplog.records if r.name == "profiles.access"]
+    assert "status=- " in access.getMessage()  # the access log's line: no answer
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
 
 

@@ -1,4 +1,5 @@
-"""Operations: `/metrics`, request ids in replies and logs, JSON log lines."""
+"""Operations: `/metrics`, request ids in replies and logs, JSON log lines, the access
+log."""
 
 import asyncio
 import io
@@ -15,7 +16,7 @@ from service.platform.config import Settings
 from service.platform.db import Database
 from service.platform.logs import JsonFormatter, RequestIdFilter, make_handler
 from tests.api.deadline_helpers import CommandRecorder
-from tests.helpers import EXPECTED_MIGRATIONS, Client, auth, onboard
+from tests.helpers import EXPECTED_MIGRATIONS, Client, auth, onboard, token
 
 
 def _sample(text: str, name: str, **labels: str) -> float | None:
@@ -191,3 +192,59 @@ async def test_metrics_can_be_kept_behind_a_token(settings: Settings, database: 
             assert refused.headers["content-type"].startswith("application/problem+json")
         allowed = await client.get("/metrics", headers={"Authorization": f"Bearer {secret}"})
         assert allowed.status_code == 200 and "profiles_database_up" in allowed.text
+
+
+async def _logged(client: Client, log_format: str, *requests: tuple[str, dict[str, str]]) -> str:
+    """What the access log writes in `log_format` while `client` sends `requests`."""
+    stream = io.StringIO()
+    handler = make_handler("json" if log_format == "json" else "text", stream)
+    access = logging.getLogger("profiles.access")
+    access.addHandler(handler)
+    previous = access.level
+    access.setLevel(logging.INFO)
+    try:
+        for path, headers in requests:
+            await client.get(path, headers=headers)
+    finally:
+        access.setLevel(previous)
+        access.removeHandler(handler)
+    return stream.getvalue()
+
+
+async def test_each_request_has_one_access_line_without_token_query_or_concrete_path(
+    client: Client,
+) -> None:
+    dancer = await onboard(client, "accessed", displayName="Quietname")
+    bearer = token("accessed")
+    headers = {"Authorization": f"Bearer {bearer}", "X-Request-ID": "access-1"}
+    search = "/v1/dancers?q=Quietname&limit=5"
+    by_id = f"/v1/dancers/{dancer['id']}"
+    requests = [
+        (search, headers),
+        (by_id, {**headers, "X-Request-ID": "access-2"}),
+        ("/v1/me", {"Authorization": "Bearer forged", "X-Request-ID": "access-3"}),
+        ("/no/such/route", {"X-Request-ID": "access-4"}),
+    ]
+
+    written = await _logged(client, "json", *requests)
+
+    lines = [json.loads(line) for line in written.splitlines()]
+    assert [line["request_id"] for line in lines] == [f"access-{n}" for n in range(1, 5)]
+    assert [(line["method"], line["route"], line["status"]) for line in lines] == [
+        ("GET", "/v1/dancers", 200),
+        ("GET", "/v1/dancers/{profile_id}", 200),
+        ("GET", "/v1/me", 401),
+        ("GET", None, 404),
+    ]
+    for line in lines:
+        assert line["logger"] == "profiles.access" and line["level"] == "INFO"
+        assert isinstance(line["duration_ms"], float) and 0 <= line["duration_ms"] < 10_000
+        assert "trace_id" not in line  # tracing is off
+    for secret in (bearer, "forged", "Quietname", "limit", "?", dancer["id"], "/no/such"):
+        assert secret not in written
+
+    text = await _logged(client, "text", (search, headers))
+    (line,) = text.splitlines()
+    assert "[access-1] method=GET route=/v1/dancers status=200 duration_ms=" in line
+    assert line.endswith(" request_id=access-1")
+    assert bearer not in line and "Quietname" not in line and "limit" not in line

@@ -16,6 +16,7 @@ from service.platform.db import Database
 from tests.helpers import EXPECTED_MIGRATIONS, auth
 
 PATH = "/v1/dance-styles"
+PROFILE_BY_ID = "/v1/dancers/000000000000000000000000"  # a read, not a search (404 here)
 
 
 @pytest.fixture
@@ -44,6 +45,73 @@ async def test_a_caller_over_the_limit_gets_429_and_others_do_not(
     assert refused.json()["status"] == 429 and "retry" in refused.json()["detail"]
     assert (await limited.get(PATH, headers=auth("patient"))).status_code == 200
     assert (await limited.get(PATH, headers=auth("greedy", admin=True))).status_code == 429
+
+
+def _quota(response: Any) -> tuple[int, int, int]:
+    """The response's `RateLimit-Limit`, `-Remaining` and `-Reset`."""
+    headers = response.headers
+    return (
+        int(headers["ratelimit-limit"]),
+        int(headers["ratelimit-remaining"]),
+        int(headers["ratelimit-reset"]),
+    )
+
+
+async def test_answers_say_what_is_left_until_the_429_says_when_to_come_back(
+    limited: AsyncTestClient[Litestar],
+) -> None:
+    """Burst 3, one token every 10 s: each answer has one request less left and longer
+    to wait until the bucket is full; the 429 has none left and says so too."""
+    answers = [await limited.get(PATH, headers=auth("counted")) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert [_quota(answer) for answer in answers] == [(3, 2, 10), (3, 1, 20), (3, 0, 30)]
+
+    refused = await limited.get(PATH, headers=auth("counted"))
+    assert refused.status_code == 429
+    limit, remaining, reset = _quota(refused)
+    assert (limit, remaining) == (3, 0) and 29 <= reset <= 30
+    assert 9 <= int(refused.headers["retry-after"]) <= 10
+
+    # a problem answer of a counted request says it as well; other callers are apart
+    missing = await limited.get(PROFILE_BY_ID, headers=auth("another"))
+    assert missing.status_code == 404 and _quota(missing) == (3, 2, 10)
+    # uncounted requests carry none: health checks, writes
+    assert "ratelimit-limit" not in (await limited.get("/health/live")).headers
+    written = await limited.post(
+        "/v1/me/onboarding",
+        json={"profileType": "dancer", "fullName": "Writer"},
+        headers=auth("counted"),
+    )
+    assert written.status_code == 201 and "ratelimit-limit" not in written.headers
+
+
+async def test_the_document_declares_the_headers_the_answers_carry(
+    limited: AsyncTestClient[Litestar],
+) -> None:
+    """Optional on a counted operation's answers (the limit may be off), required on a
+    429, absent where nothing is counted."""
+    document = (await limited.get("/schema/openapi.json")).json()
+    names = {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}
+    components = document["components"]
+    declared = document["paths"]["/v1/dance-styles"]["get"]["responses"]["200"]["headers"]
+    assert names <= set(declared)
+    optional = [declared[name]["$ref"].rsplit("/", 1)[-1] for name in names]
+    assert not any(components["headers"][each]["required"] for each in optional)
+    too_many = components["responses"]["Problem429"]["headers"]
+    required = [too_many[name]["$ref"].rsplit("/", 1)[-1] for name in names]
+    assert all(components["headers"][each]["required"] for each in required)
+    assert not names & set(components["responses"]["Problem401"]["headers"])
+    writes = document["paths"]["/v1/me"]["patch"]["responses"]["200"]["headers"]
+    assert not names & set(writes)
+
+
+async def test_searches_report_their_own_bucket(settings: Settings, database: Database) -> None:
+    slow = {"rate_limit_per_second": 0.1, "rate_limit_burst": 3}
+    searches = {"rate_limit_search_per_second": 0.5, "rate_limit_search_burst": 4}
+    async with app_with(settings, **slow, **searches) as client:
+        first = await client.get("/v1/dancers?facets=true", headers=auth("finder"))
+        assert _quota(first) == (4, 2, 4)  # facets cost two tokens; 2 s each to refill
+        assert _quota(await client.get(PATH, headers=auth("finder"))) == (3, 2, 10)
 
 
 async def test_writes_health_and_schema_are_not_limited(limited: AsyncTestClient[Litestar]) -> None:
@@ -80,11 +148,27 @@ async def test_the_limit_can_be_switched_off(settings: Settings, database: Datab
 def test_buckets_refill_at_the_rate() -> None:
     buckets = TokenBuckets(rate=2.0, burst=2.0)
 
-    assert [buckets.take("a", 100.0) for _ in range(2)] == [0.0, 0.0]
-    assert buckets.take("a", 100.0) == pytest.approx(0.5)
-    assert buckets.take("a", 100.5) == 0.0  # one token back after half a second
-    assert buckets.take("b", 100.5) == 0.0
-    assert buckets.take("a", 110.0) == 0.0 and buckets.buckets["a"][0] == pytest.approx(1.0)
+    assert [buckets.take("a", 100.0) for _ in range(2)] == [(0.0, 1.0), (0.0, 0.0)]
+    assert buckets.take("a", 100.0) == pytest.approx((0.5, 0.0))
+    assert buckets.take("a", 100.5) == pytest.approx((0.0, 0.0))  # one back in half a second
+    assert buckets.take("b", 100.5) == (0.0, 1.0)
+    assert buckets.take("a", 110.0) == (0.0, 1.0) and buckets.buckets["a"][0] == pytest.approx(1.0)
+
+
+def test_the_headers_say_the_burst_what_is_left_and_when_the_bucket_is_full() -> None:
+    buckets = TokenBuckets(rate=0.5, burst=4.0)
+
+    assert dict(buckets.headers(4.0)) == {
+        "RateLimit-Limit": "4",
+        "RateLimit-Remaining": "4",
+        "RateLimit-Reset": "0",
+    }
+    # 1.5 tokens left: one whole request, and 2.5 tokens to refill at 0.5 a second
+    assert dict(buckets.headers(1.5)) == {
+        "RateLimit-Limit": "4",
+        "RateLimit-Remaining": "1",
+        "RateLimit-Reset": "5",
+    }
 
 
 @asynccontextmanager
@@ -97,9 +181,6 @@ async def app_with(settings: Settings, **changes: Any) -> AsyncIterator[AsyncTes
 
 async def _statuses(client: AsyncTestClient[Litestar], sub: str, *paths: str) -> list[int]:
     return [(await client.get(path, headers=auth(sub))).status_code for path in paths]
-
-
-PROFILE_BY_ID = "/v1/dancers/000000000000000000000000"  # a read, not a search (404 here)
 
 
 async def test_searches_spend_a_lower_budget_of_their_own(
@@ -156,5 +237,5 @@ def test_which_limits_apply() -> None:
 def test_a_cost_above_the_burst_is_capped_at_the_burst() -> None:
     buckets = TokenBuckets(rate=1.0, burst=1.0)
 
-    assert buckets.take("a", 100.0, cost=2.0) == 0.0  # a full bucket lets it pass
-    assert buckets.take("a", 100.0, cost=2.0) == pytest.approx(1.0)
+    assert buckets.take("a", 100.0, cost=2.0) == (0.0, 0.0)  # a full bucket lets it pass
+    assert buckets.take("a", 100.0, cost=2.0) == pytest.approx((1.0, 0.0))

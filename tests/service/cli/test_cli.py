@@ -98,8 +98,9 @@ def test_token_without_the_servers_secret_says_so_and_makes_none(
         ({"PROFILES_JWT_SECRET": TEST_SECRET}, ["token", "--sub", "x", "--ttl", "0"], "--ttl"),
         ({"PROFILES_JWT_SECRET": TEST_SECRET}, ["token", "--sub", "x", "--ttl", "-5"], "--ttl"),
         ({"PROFILES_PORT": "not-a-port"}, ["token", "--sub", "x"], "PROFILES_PORT"),
+        ({"PROFILES_LOG_LEVEL": "verbose"}, ["token", "--sub", "x"], "PROFILES_LOG_LEVEL"),
     ],
-    ids=["url-without-secret", "ttl-zero", "ttl-negative", "invalid-setting"],
+    ids=["url-without-secret", "ttl-zero", "ttl-negative", "invalid-setting", "log-level"],
 )
 def test_expected_failures_are_one_line_on_stderr(
     data_dir: Path,

@@ -1,0 +1,94 @@
+"""Traces: a tracer provider made from the standard `OTEL_*` variables, and the listener
+that gives each database command a span.
+
+Tracing is on when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
+names an endpoint and `OTEL_SDK_DISABLED` is not `true`; otherwise there is no provider
+at all, and nothing of OpenTelemetry runs on a request. The SDK reads every other
+setting itself: the exporter its endpoint, headers, timeout, compression and
+certificates, the provider its sampler (`OTEL_TRACES_SAMPLER`, default: every trace,
+or the caller's decision from its `traceparent`), the batch processor its queue and
+delays (`OTEL_BSP_*`), the resource `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`.
+Without a service name from them, the service is `profiles`.
+
+Database spans come from the official PyMongo instrumentation's command listener
+(`opentelemetry-instrumentation-pymongo`), handed to the service's own clients rather
+than registered for the whole process (`PymongoInstrumentor().instrument()`): PyMongo's
+listeners cannot be removed once registered, and the instrumentor binds its tracer to the
+first provider it is given, so a process could never trace two apps (or tests) to two
+providers. The listener works for `AsyncMongoClient` as for `MongoClient`: PyMongo
+publishes a command's start in the task that sends it, so its span is a child of the
+span current there (the request's). Commands sent outside a trace (start-up, a request
+whose path `OTEL_PYTHON_EXCLUDED_URLS` leaves out) make no span: each would be a trace
+of one span.
+"""
+
+import os
+
+from opentelemetry.instrumentation.pymongo import CommandTracer
+from opentelemetry.instrumentation.pymongo.version import __version__ as pymongo_tracing_version
+from opentelemetry.sdk.environment_variables import (
+    OTEL_EXPORTER_OTLP_ENDPOINT,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    OTEL_SDK_DISABLED,
+)
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace import TracerProvider, get_current_span
+from pymongo import monitoring
+
+DEFAULT_SERVICE_NAME = "profiles"
+DATABASE_TRACER = "opentelemetry.instrumentation.pymongo"
+"""The instrumentation scope of database spans (the instrumentation's own name)."""
+
+
+def tracing_configured() -> bool:
+    """Whether the environment asks for traces: an OTLP endpoint, and the SDK not
+    disabled."""
+    if os.environ.get(OTEL_SDK_DISABLED, "").strip().lower() == "true":
+        return False
+    return any(
+        os.environ.get(name, "").strip()
+        for name in (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
+    )
+
+
+def service_resource() -> Resource:
+    """The resource of the service's spans: what `OTEL_SERVICE_NAME` and
+    `OTEL_RESOURCE_ATTRIBUTES` say, and the name `profiles` when they name none."""
+    resource = Resource.create()
+    if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
+        resource = resource.merge(Resource({SERVICE_NAME: DEFAULT_SERVICE_NAME}))
+    return resource
+
+
+def tracer_provider_from_environment() -> TracerProvider | None:
+    """A provider exporting spans in batches by OTLP over HTTP (protobuf), as the `OTEL_*`
+    variables configure it; None when tracing is not configured. The provider flushes
+    and shuts down when the process exits."""
+    if not tracing_configured():
+        return None
+    # the exporter brings protobuf and requests: loaded only when tracing is on
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    provider = SdkTracerProvider(resource=service_resource())
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    return provider
+
+
+class CommandsInTraces(CommandTracer):
+    """The instrumentation's listener, for the commands sent inside a trace only."""
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if get_current_span().get_span_context().is_valid:
+            super().started(event)
+
+
+def database_command_tracer(tracer_provider: TracerProvider) -> monitoring.CommandListener:
+    """A PyMongo command listener making a client span for each command sent inside a
+    trace (`find`, `update`, `commitTransaction`, ...; named `<database>.<command>`, with
+    the collection, never the command's values), a child of the span current where it is
+    sent."""
+    tracer = tracer_provider.get_tracer(DATABASE_TRACER, pymongo_tracing_version)
+    listener: monitoring.CommandListener = CommandsInTraces(tracer)
+    return listener
