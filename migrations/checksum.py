@@ -4,6 +4,7 @@ the first-party modules it imports beyond the runner (the rules it applies)."""
 
 import ast
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,53 @@ def script_checksum(source: str) -> str:
     """SHA-256 of the script's abstract syntax tree (positions excluded)."""
     tree = ast.parse(source)
     return hashlib.sha256(ast.dump(tree, include_attributes=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """One file as the checksums read it: its syntax tree and that tree's checksum."""
+
+    tree: ast.Module
+    checksum: str
+
+
+_parsed: dict[Path, tuple[tuple[int, int], _Parsed]] = {}
+"""Files read so far, by path, with the modification time and size they had then."""
+_imports: dict[tuple[Path, tuple[int, int], str], frozenset[str]] = {}
+"""`imported_modules` of each file read so far (by its path, modification time and size,
+and package)."""
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def parsed(path: Path) -> _Parsed:
+    """The syntax tree and checksum of the file at `path`, read again only when its
+    modification time or size changed: a process that builds a runner more than once
+    (the test suite, for each test's database) reads each file once."""
+    stamp = _stamp(path)
+    known = _parsed.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    checksum = hashlib.sha256(ast.dump(tree, include_attributes=False).encode()).hexdigest()
+    _parsed[path] = (stamp, _Parsed(tree, checksum))
+    return _parsed[path][1]
+
+
+def file_checksum(path: Path) -> str:
+    """`script_checksum` of the file at `path` (remembered as `parsed` says)."""
+    return parsed(path).checksum
+
+
+def _imports_of(path: Path, package: str, root: Path) -> frozenset[str]:
+    """`imported_modules` of the file at `path`, remembered like `parsed`."""
+    key = (path, _stamp(path), package)
+    if key not in _imports:
+        _imports[key] = frozenset(imported_modules(parsed(path).tree, package, root))
+    return _imports[key]
 
 
 def module_path(name: str, root: Path = ROOT) -> Path | None:
@@ -69,9 +117,7 @@ def rule_modules(script: Path, root: Path = ROOT) -> dict[str, str]:
     """Every first-party module `script` imports, directly or through them, except the
     runner's (`RUNNER`), with the checksum of its syntax tree."""
     checksums: dict[str, str] = {}
-    todo = imported_modules(
-        ast.parse(script.read_text(encoding="utf-8")), "migrations.versions", root
-    )
+    todo = set(_imports_of(script, "migrations.versions", root))
     while todo:
         name = todo.pop()
         if name in checksums or name in RUNNER or name.split(".")[0] not in FIRST_PARTY:
@@ -79,10 +125,9 @@ def rule_modules(script: Path, root: Path = ROOT) -> dict[str, str]:
         path = module_path(name, root)
         if path is None:
             continue
-        source = path.read_text(encoding="utf-8")
-        checksums[name] = script_checksum(source)
+        checksums[name] = file_checksum(path)
         package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
-        todo |= imported_modules(ast.parse(source), package, root)
+        todo |= _imports_of(path, package, root)
     return checksums
 
 

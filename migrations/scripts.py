@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from migrations.checksum import rules_digest, script_checksum
+from migrations.checksum import file_checksum, rules_digest
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
 
@@ -173,7 +173,7 @@ def discover(directory: Path = VERSIONS_DIR, package: str = "migrations.versions
             version=file.version,
             name=file.name,
             path=file.path,
-            checksum=script_checksum(file.path.read_text(encoding="utf-8")),
+            checksum=file_checksum(file.path),
             rules=rules_digest(file.path),
             module=importlib.import_module(f"{package}.{file.path.stem}"),
         )
