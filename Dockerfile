@@ -21,7 +21,9 @@ COPY documents documents
 COPY service service
 COPY api api
 COPY migrations migrations
+# the embedded database (SecantusDB) is for `make run` and the tests: the image has none
 RUN /venv/bin/pip install --no-cache-dir --no-deps . \
+    && /venv/bin/pip uninstall --yes secantusdb \
     && rm -rf /venv/lib/python3.11/site-packages/pip /venv/lib/python3.11/site-packages/pip-*
 
 FROM ${PYTHON_IMAGE}

@@ -86,9 +86,9 @@ def service_compose_services() -> Iterator[tuple[str, Manifest]]:
             yield name, service
 
 
-def dockerfile_instructions() -> list[tuple[str, str]]:
-    """The final stage's instructions of the Dockerfile: (keyword, arguments), continued
-    lines joined, comments left out."""
+def dockerfile_instructions(*, every_stage: bool = False) -> list[tuple[str, str]]:
+    """The final stage's instructions of the Dockerfile (`every_stage`: all of them):
+    (keyword, arguments), continued lines joined, comments left out."""
     logical: list[str] = []
     current = ""
     for line in (ROOT / "Dockerfile").read_text().splitlines():
@@ -102,11 +102,13 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
         current = ""
     parsed = [tuple(line.strip().split(None, 1)) for line in logical]
     last_from = max(i for i, (keyword, _) in enumerate(parsed) if keyword.upper() == "FROM")
-    return [(keyword.upper(), rest) for keyword, rest in parsed[last_from:]]
+    first = 0 if every_stage else last_from
+    return [(keyword.upper(), rest) for keyword, rest in parsed[first:]]
 
 
-def dockerfile(keyword: str) -> list[str]:
-    return [rest for found, rest in dockerfile_instructions() if found == keyword]
+def dockerfile(keyword: str, *, every_stage: bool = False) -> list[str]:
+    instructions = dockerfile_instructions(every_stage=every_stage)
+    return [rest for found, rest in instructions if found == keyword]
 
 
 def image_environment() -> dict[str, str]:
@@ -284,6 +286,12 @@ def test_the_image_runs_as_a_non_root_user_with_a_health_check_and_no_embedded_d
         settings_from({"PROFILES_EMBEDDED_DB": environment["PROFILES_EMBEDDED_DB"]}).embedded_db
         is False
     )
+    # the final stage takes the build stage's venv, where the project's install removes
+    # the embedded database: the image carries none
+    (copied,) = [c for c in dockerfile("COPY") if c.split()[-1] == "/venv"]
+    assert copied.startswith("--from=build ")
+    (installed,) = [r for r in dockerfile("RUN", every_stage=True) if "--no-deps ." in r]
+    assert "pip uninstall --yes secantusdb" in installed
 
     for where, container in service_containers():
         assert container.get("securityContext", {}).get("allowPrivilegeEscalation") is False, where
