@@ -17,13 +17,13 @@ from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 
 from api.app import create_app
-from migrations.runner import Runner, RunOptions
 from service.platform.config import Settings
 from service.platform.db import Database, MongoDocument, connect
 from service.platform.embedded import EmbeddedDatabase
 from tests.api.deadline_helpers import CommandRecorder, command_recorder, stop_recording
 from tests.fault_tally import TALLY
 from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, again_after_a_dropped_connection
+from tests.migrated_template import copy_template, template_for
 
 
 @pytest.fixture(scope="session")
@@ -57,10 +57,12 @@ def settings(mongodb_url: str, db_name: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def database(settings: Settings) -> AsyncIterator[Database]:
-    """Documents bound to this test's database; dropped afterwards."""
+    """Documents bound to this test's database, as `migrate up` leaves an empty one (a
+    copy of what it made once: `tests.migrated_template`); dropped afterwards."""
     assert settings.mongodb_url
     database = await connect(settings.mongodb_url, settings.db_name)
-    await Runner(database.database).up(RunOptions(say=lambda line: None))
+    template = await template_for(database.client, settings.mongodb_url)
+    await copy_template(template, database.database)
     try:
         yield database
     finally:
