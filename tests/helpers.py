@@ -1,10 +1,13 @@
 """Helpers for tests: tokens and common calls."""
 
+import os
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import jwt
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pymongo.errors import ConnectionFailure
@@ -68,3 +71,12 @@ async def again_after_a_dropped_connection(call: Callable[[], Awaitable[T]]) -> 
         except ConnectionFailure:
             continue
     return await call()
+
+
+def only_settings(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
+    """A `profiles` command run in process sees no `PROFILES_*` setting of the
+    environment but `data_dir` as its data directory (the test sets the rest)."""
+    for name in list(os.environ):
+        if name.startswith("PROFILES_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PROFILES_DATA_DIR", str(data_dir))

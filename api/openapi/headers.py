@@ -5,7 +5,7 @@ from typing import Any
 
 from api import problems
 from api.etag import IF_MATCH_PATTERN
-from api.rate_limit import is_limited
+from api.rate_limit import LIMIT_HEADER, REMAINING_HEADER, RESET_HEADER, is_limited
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -15,11 +15,18 @@ REQUEST_ID = {
     "required": True,
     "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,100}$"},
 }
-RETRY_AFTER = {
-    "description": "Seconds to wait before trying again",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^[0-9]+$"},
-}
+
+
+def _whole_number(description: str) -> dict[str, Any]:
+    """A required header holding a whole number."""
+    return {
+        "description": description,
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
+
+
+RETRY_AFTER = _whole_number("Seconds to wait before trying again")
 OPTIONAL_RETRY_AFTER = {
     **RETRY_AFTER,
     "description": "With `concurrent-change`: seconds to wait before reading again and retrying",
@@ -28,26 +35,13 @@ OPTIONAL_RETRY_AFTER = {
 _WHILE_LIMITED = (
     " Sent on every answer to a GET under `/v1` while the rate limit is on (the default)."
 )
-RATE_LIMIT_LIMIT = {
-    "description": "Requests the caller may make at once: the burst of the rate limit's"
-    " bucket this request spent from (searches have one of their own)",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^[0-9]+$"},
-}
-RATE_LIMIT_REMAINING = {
-    "description": "Requests left to the caller in that bucket now",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^[0-9]+$"},
-}
-RATE_LIMIT_RESET = {
-    "description": "Seconds until that bucket is full again (0: it is full)",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^[0-9]+$"},
-}
 RATE_LIMIT_HEADERS = {
-    "RateLimit-Limit": RATE_LIMIT_LIMIT,
-    "RateLimit-Remaining": RATE_LIMIT_REMAINING,
-    "RateLimit-Reset": RATE_LIMIT_RESET,
+    LIMIT_HEADER: _whole_number(
+        "Requests the caller may make at once: the burst of the rate limit's bucket this"
+        " request spent from (searches have one of their own)"
+    ),
+    REMAINING_HEADER: _whole_number("Requests left to the caller in that bucket now"),
+    RESET_HEADER: _whole_number("Seconds until that bucket is full again (0: it is full)"),
 }
 """The rate limit's headers (`api.rate_limit`), by header name."""
 UNCOUNTED_STATUSES = frozenset({401, 405, 412, 413})

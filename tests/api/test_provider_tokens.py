@@ -3,7 +3,6 @@ real HTTP: RS256 and ES256 accepted, everything else refused (HS256 with the loc
 or with the public key, `alg: none`, foreign issuers and audiences, removed keys), keys
 fetched once and again only when needed, an unreachable provider, the roles claim."""
 
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -33,7 +32,7 @@ from tests.api.identity_provider import (
     rsa_signer,
     serving,
 )
-from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, token
+from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, only_settings, token
 
 PATH = "/v1/dance-styles"  # needs any valid token and no account
 ADMIN_PATH = "/v1/admin/flags"  # needs an admin
@@ -260,19 +259,10 @@ def test_a_key_fetch_ends_within_the_request_timeout() -> None:
     assert provider_keys(settings).timeout_seconds == 0.5
 
 
-def _only_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The command sees no `PROFILES_*` setting of the environment but a data dir of its
-    own (the test sets the rest)."""
-    for name in list(os.environ):
-        if name.startswith("PROFILES_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PROFILES_DATA_DIR", str(tmp_path / "data"))
-
-
 def test_profiles_token_says_tokens_come_from_the_provider(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _only_settings(monkeypatch, tmp_path)
+    only_settings(monkeypatch, tmp_path / "data")
     monkeypatch.setenv("PROFILES_JWT_SECRET", TEST_SECRET)
     monkeypatch.setenv("PROFILES_JWT_JWKS_URL", "https://idp.example.test/jwks")
 
@@ -289,7 +279,7 @@ def test_serve_needs_no_secret_with_a_jwks_url(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """With a database URL: past the secret, on to the database (which is not there)."""
-    _only_settings(monkeypatch, tmp_path)
+    only_settings(monkeypatch, tmp_path / "data")
     monkeypatch.setenv("PROFILES_MONGODB_URL", f"mongodb://127.0.0.1:{free_port()}")
     monkeypatch.setenv("PROFILES_SERVER_SELECTION_TIMEOUT_MS", "200")
     monkeypatch.setenv("PROFILES_JWT_JWKS_URL", "https://idp.example.test/jwks")

@@ -3,7 +3,6 @@
 
 import base64
 import json
-import os
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -21,7 +20,7 @@ from service.cli.main import main
 from service.platform.config import Settings
 from service.platform.db import Database
 from service.platform.secrets import MissingSecretError
-from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, token
+from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, only_settings, token
 
 OLD_SECRET = "the-previous-secret-of-at-least-thirty-two-bytes"
 OTHER_SECRET = "some-other-secret-of-at-least-thirty-two-bytes-x"
@@ -154,19 +153,10 @@ async def test_a_token_may_not_live_longer_than_the_limit(client_with: Factory) 
         assert (await client.get(PATH, headers=within)).status_code == 200
 
 
-def _only_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The command sees no `PROFILES_*` setting of the environment but a data dir of its
-    own (the test sets the rest)."""
-    for name in list(os.environ):
-        if name.startswith("PROFILES_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PROFILES_DATA_DIR", str(tmp_path / "data"))
-
-
 def test_profiles_token_refuses_a_ttl_over_the_limit(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _only_settings(monkeypatch, tmp_path)
+    only_settings(monkeypatch, tmp_path / "data")
     monkeypatch.setenv("PROFILES_JWT_SECRET", TEST_SECRET)
     monkeypatch.setenv("PROFILES_JWT_MAX_LIFETIME_SECONDS", "600")
     assert main(["token", "--sub", "x", "--ttl", "601"]) == 1
@@ -183,7 +173,7 @@ async def test_tokens_of_the_test_helpers_still_work(client_with: Factory) -> No
 def test_profiles_token_issues_the_configured_issuer_and_audience(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _only_settings(monkeypatch, tmp_path)
+    only_settings(monkeypatch, tmp_path / "data")
     monkeypatch.setenv("PROFILES_JWT_SECRET", TEST_SECRET)
     monkeypatch.setenv("PROFILES_JWT_ISSUER", ISSUER)
     monkeypatch.setenv("PROFILES_JWT_AUDIENCE", AUDIENCE)
@@ -198,7 +188,7 @@ def test_profiles_token_issues_the_configured_issuer_and_audience(
 def test_serve_refuses_to_start_with_a_database_url_and_no_secret(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _only_settings(monkeypatch, tmp_path)
+    only_settings(monkeypatch, tmp_path / "data")
     monkeypatch.setenv("PROFILES_MONGODB_URL", "mongodb://db.example.test:27017")
 
     code = main(["serve"])
