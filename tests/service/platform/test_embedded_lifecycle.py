@@ -2,10 +2,12 @@
 
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +63,30 @@ def _squatting(service: int, port: int) -> Iterator[socket.socket]:
         yield squatter
     finally:
         squatter.close()
+
+
+def _lines_until(process: subprocess.Popen[str], start: str, within: float) -> list[str]:
+    """The lines `process` prints up to the first starting with `start` (read as they
+    come, by a thread, for at most `within` seconds in all); the test fails if it ends or
+    waits longer."""
+    assert process.stdout is not None
+    stdout = process.stdout
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        with stdout:  # closed here at its end, by the only reader
+            for line in stdout:
+                lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + within
+    seen: list[str] = []
+    while not seen or not seen[-1].startswith(start):
+        try:
+            seen.append(lines.get(timeout=max(0.0, deadline - time.monotonic())).rstrip("\n"))
+        except queue.Empty:
+            raise AssertionError(f"no {start!r} line within {within} s: {seen}") from None
+    return seen
 
 
 def _database_port(pid: int) -> int:
@@ -194,19 +220,25 @@ def test_a_second_serve_and_db_join_the_running_database(tmp_path: Path) -> None
         assert seen.status_code == 200, seen.text
         assert seen.json()["id"] == onboarded.json()["id"]
 
-        joined_db = subprocess.run(  # noqa: S603 (our own command); stopped by its timeout
-            ["timeout", "--preserve-status", "3", str(PROFILES), "db"],  # noqa: S607
+        joined_db = subprocess.Popen(  # noqa: S603 (our own command)
+            [str(PROFILES), "db"],
             env={
                 **{k: v for k, v in os.environ.items() if not k.startswith("PROFILES_")},
                 "PROFILES_DATA_DIR": str(data),
             },
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=60,
         )
-        assert joined_db.returncode == 0, joined_db.stderr
-        assert joined_db.stdout.splitlines()[0] == url
-        assert "Traceback" not in joined_db.stderr
+        printed = _lines_until(joined_db, "export PROFILES_MONGODB_URL=", within=60)
+        joined_db.send_signal(signal.SIGTERM)  # once it has said how to reach the database
+        code = joined_db.wait(timeout=60)  # its few lines of stderr fit the pipe
+        assert joined_db.stderr is not None
+        with joined_db.stderr:
+            errors = joined_db.stderr.read()
+        assert code == 0, errors
+        assert printed[0] == url
+        assert "Traceback" not in errors
 
         stop(second)
         assert second.returncode == 128 + signal.SIGTERM
