@@ -15,15 +15,16 @@ runs before routing, so here:
 - the span is kept in the request's scope, where the access log finds its trace id.
 """
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, urlencode
 
-from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 from litestar.types import Message, Scope
-from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.semconv.attributes.http_attributes import HTTP_ROUTE
 from opentelemetry.semconv.attributes.url_attributes import URL_QUERY
 from opentelemetry.trace import Span, TracerProvider
+
+if TYPE_CHECKING:
+    from litestar.plugins.opentelemetry import OpenTelemetryPlugin
 
 HTTP_URL = "http.url"
 """The full URL attribute of the older HTTP conventions (the instrumentation's default)."""
@@ -31,9 +32,12 @@ REDACTED = "REDACTED"
 _SCOPE_KEY = "profiles_server_span"
 
 
-def tracing_plugin(tracer_provider: TracerProvider) -> OpenTelemetryPlugin:
+def tracing_plugin(tracer_provider: TracerProvider) -> "OpenTelemetryPlugin":
     """The OpenTelemetry plugin tracing every request to `tracer_provider`: one span per
-    request (no spans of its own for each message sent or received)."""
+    request (no spans of its own for each message sent or received). Loaded only when
+    tracing is on, with the ASGI instrumentation it brings."""
+    from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
+
     return OpenTelemetryPlugin(
         OpenTelemetryConfig(
             tracer_provider=tracer_provider,
@@ -69,9 +73,9 @@ def _name_by_method(scope: Scope) -> tuple[str, dict[str, Any]]:
 def _remember_span(span: Span, scope: dict[str, Any]) -> None:
     """Keep the server span in the scope; redact the query string's values."""
     scope[_SCOPE_KEY] = span
-    if not isinstance(span, ReadableSpan) or not scope.get("query_string"):
+    if not scope.get("query_string"):
         return
-    attributes = span.attributes or {}
+    attributes = getattr(span, "attributes", None) or {}  # a recording span's
     url = attributes.get(HTTP_URL)
     if isinstance(url, str) and "?" in url:
         path, _, url_query = url.partition("?")

@@ -20,22 +20,25 @@ publishes a command's start in the task that sends it, so its span is a child of
 span current there (the request's). Commands sent outside a trace (start-up, a request
 whose path `OTEL_PYTHON_EXCLUDED_URLS` leaves out) make no span: each would be a trace
 of one span.
+
+The SDK, the exporter and the instrumentation are imported only when tracing is on
+(about 150 ms of every process's start otherwise: `profiles migrate`, each worker of the
+suite); without it, only OpenTelemetry's API is loaded, for its types.
 """
 
 import os
+from typing import TYPE_CHECKING
 
-from opentelemetry.instrumentation.pymongo import CommandTracer
-from opentelemetry.instrumentation.pymongo.version import __version__ as pymongo_tracing_version
 from opentelemetry.sdk.environment_variables import (
     OTEL_EXPORTER_OTLP_ENDPOINT,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     OTEL_SDK_DISABLED,
 )
-from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import TracerProvider, get_current_span
+from opentelemetry.trace import TracerProvider
 from pymongo import monitoring
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.resources import Resource
 
 DEFAULT_SERVICE_NAME = "profiles"
 DATABASE_TRACER = "opentelemetry.instrumentation.pymongo"
@@ -53,9 +56,11 @@ def tracing_configured() -> bool:
     )
 
 
-def service_resource() -> Resource:
+def service_resource() -> "Resource":
     """The resource of the service's spans: what `OTEL_SERVICE_NAME` and
     `OTEL_RESOURCE_ATTRIBUTES` say, and the name `profiles` when they name none."""
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+
     resource = Resource.create()
     if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
         resource = resource.merge(Resource({SERVICE_NAME: DEFAULT_SERVICE_NAME}))
@@ -68,27 +73,30 @@ def tracer_provider_from_environment() -> TracerProvider | None:
     and shuts down when the process exits."""
     if not tracing_configured():
         return None
-    # the exporter brings protobuf and requests: loaded only when tracing is on
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     provider = SdkTracerProvider(resource=service_resource())
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     return provider
 
 
-class CommandsInTraces(CommandTracer):
-    """The instrumentation's listener, for the commands sent inside a trace only."""
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        if get_current_span().get_span_context().is_valid:
-            super().started(event)
-
-
 def database_command_tracer(tracer_provider: TracerProvider) -> monitoring.CommandListener:
     """A PyMongo command listener making a client span for each command sent inside a
     trace (`find`, `update`, `commitTransaction`, ...; named `<database>.<command>`, with
     the collection, never the command's values), a child of the span current where it is
-    sent."""
-    tracer = tracer_provider.get_tracer(DATABASE_TRACER, pymongo_tracing_version)
-    listener: monitoring.CommandListener = CommandsInTraces(tracer)
+    sent: the instrumentation's own listener, for the commands sent inside a trace only."""
+    from opentelemetry.instrumentation.pymongo import CommandTracer
+    from opentelemetry.instrumentation.pymongo.version import __version__
+    from opentelemetry.trace import get_current_span
+
+    class CommandsInTraces(CommandTracer):
+        def started(self, event: monitoring.CommandStartedEvent) -> None:
+            if get_current_span().get_span_context().is_valid:
+                super().started(event)
+
+    listener: monitoring.CommandListener = CommandsInTraces(
+        tracer_provider.get_tracer(DATABASE_TRACER, __version__)
+    )
     return listener
