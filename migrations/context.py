@@ -244,16 +244,34 @@ class MigrationContext:
         ids were read is handled as it is now, or skipped if it no longer matches.
         """
         last = await self._checkpoint(phase)
-        phase_total = await self.db[collection].count_documents(_after(query, last))
-        self.total += phase_total
+        phase_total = await self._phase_total(collection, _after(query, last))
+        seen_before = self.seen
         scope = _Scope(query, keep, projection)
-        self._phase = (phase, collection, self.seen, phase_total)
+        self._phase = (phase, collection, seen_before, phase_total)
         self._report()
         while True:
             outcome = await self._stream(phase, collection, scope, handler, last, final)
             if outcome is None:
-                return
+                break
             last = outcome
+        if not self.partial:
+            # the phase's real total, now that it is known: what it read
+            phase_total = self.seen - seen_before
+            self._phase = (phase, collection, seen_before, phase_total)
+            self._report()
+        self.total += phase_total
+
+    async def _phase_total(self, collection: str, query: Document) -> int:
+        """The documents a phase will read, as far as its progress needs to know before
+        it reads them. With `limit` (a partial run by design, which `status` shows as
+        "N of M"), the exact count. Otherwise the collection's size from its metadata,
+        an upper bound that reads no document: counting a phase's query reads every
+        document it matches (every document of the collection for a filter no index
+        serves), once more per phase than the phase itself; the phase reports its
+        real total when it ends."""
+        if self.limit is not None:
+            return await self.db[collection].count_documents(query)
+        return await self.db[collection].estimated_document_count()
 
     async def _stream(
         self,

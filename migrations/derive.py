@@ -41,7 +41,9 @@ async def derive_stale(
     stats: Counter[str] = Counter()
     started = time.monotonic()
     for profile_type, collection in names.PROFILE_COLLECTIONS.items():
-        total = await db[collection].count_documents(STALE)
+        # the progress's total: the collection's size from its metadata, an upper bound
+        # (counting the stale ones would read the whole collection once more)
+        total = await db[collection].estimated_document_count()
         done = 0
         last: Any = None
         while True:
@@ -77,6 +79,8 @@ async def derive_stale(
             done += len(profiles)
             if report is not None:
                 report.phase(0, f"derive:{collection}", collection, done, max(total, done))
+        if report is not None and done:
+            report.phase(0, f"derive:{collection}", collection, done, done)
     if report is not None:
         took = int((time.monotonic() - started) * 1000)
         counters = ", ".join(f"{key} {value}" for key, value in sorted(stats.items()))

@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from bson import json_util
-from pymongo import MongoClient
+from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 
 from documents.derived.completeness import compute_completeness
 from service.cli.main import main
 from service.cli.migrate import PENDING_EXIT
 from service.platform.config import Settings
+from service.platform.db_monitoring import LISTENERS
 from tests.fixtures import LEGACY_SMALL
 
 SyncDb = Database[dict[str, object]]
@@ -173,6 +174,50 @@ def test_json_logs_make_json_progress(
     assert phases and all(0 <= e["done"] <= e["total"] for e in phases)
     last = [e for e in phases if e["version"] == 2][-1]
     assert last["collection"] == "users" and last["done"] == last["total"]
+    # a phase starts from the collection's size (no counting read) and ends at what it
+    # read: the users with a `profileType`, not every user
+    first = next(e for e in phases if e["version"] == 2)
+    assert first["total"] == sync_db.users.count_documents({})
+    assert last["total"] == sync_db.users.count_documents({"profileType": {"$exists": True}})
+    assert last["total"] < first["total"], "the sample has users without a profileType"
+
+
+class Counts(monitoring.CommandListener):
+    """The counting reads a client sent: PyMongo's `count_documents` is an aggregate
+    ending in `{$group: {_id: 1, n: {$sum: 1}}}`."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        pipeline = event.command.get("pipeline") if event.command_name == "aggregate" else None
+        if pipeline and pipeline[-1] == {"$group": {"_id": 1, "n": {"$sum": 1}}}:
+            self.sent.append(str(event.command["aggregate"]))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+def test_a_run_counts_nothing_before_reading_it(
+    sync_db: SyncDb, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting a phase's query reads every document it matches (every document of the
+    collection where no index serves the filter) once more than the phase does: a run
+    takes its progress totals from the collections' metadata; a `--limit` run, partial
+    by design, counts exactly, for `status` to show "N of M"."""
+    counts = Counts()
+    # the clients a command makes (`service.platform.db.create_client`) take these
+    monkeypatch.setattr("service.platform.db.LISTENERS", (*LISTENERS, counts))
+    assert main(["migrate", "up", "--limit", "40"]) == 0
+    assert "users" in counts.sent
+    counts.sent.clear()
+    assert main(["migrate", "up"]) == 0
+    assert sync_db.dancers.count_documents({}) == 228
+    assert counts.sent == []
+    capsys.readouterr()
 
 
 def test_bad_arguments_are_one_line(sync_db: SyncDb, capsys: pytest.CaptureFixture[str]) -> None:
