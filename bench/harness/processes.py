@@ -15,15 +15,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from bench.harness import command_times
 from bench.harness.server import free_port
 
 Process = subprocess.Popen[bytes]
 READY_TIMEOUT = 180.0
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+"""The folder that holds the `bench` package."""
 
 
 @dataclass(frozen=True)
@@ -107,19 +110,30 @@ class CommandRun:
     peak_kib: int
     output: str
     cpu_seconds: float = 0.0
+    commands: command_times.Times = field(default_factory=dict)
+    """its database time by kind of command (`bench.harness.command_times`)"""
 
 
 # `profiles ...` through its entry point, reporting its own peak memory as it exits: the
 # kernel's peak for a child (`ru_maxrss`) counts what the child held before `exec`, a
 # copy of the benchmark, which grows with the data it loaded; `VmHWM` is the program's.
+# Its commands are timed by kind (`bench.harness.command_times`) through a listener
+# registered for every client the command makes.
 _PROFILES_WITH_PEAK = """
 import atexit, os, re, sys
+from pathlib import Path
+from pymongo import monitoring
+from bench.harness.command_times import CommandTimes
 from service.cli.main import main
+
+times = CommandTimes(recording=True)
+monitoring.register(times)
 
 def report():
     status = open("/proc/self/status").read()
     with open(os.environ["BENCH_PEAK_FILE"], "w") as out:
         out.write(re.search(r"VmHWM:\\s+(\\d+)", status).group(1))
+    times.save(Path(os.environ["BENCH_COMMANDS_FILE"]))
 
 atexit.register(report)
 sys.exit(main(sys.argv[1:]))
@@ -129,13 +143,22 @@ sys.exit(main(sys.argv[1:]))
 def run_profiles(args: Sequence[str], *, url: str, db_name: str) -> CommandRun:
     """`profiles ARGS` against database `db_name` at `url`, in a child process, timed;
     SystemExit with its error output when it fails."""
-    with tempfile.NamedTemporaryFile("r") as peak:
+    with (
+        tempfile.NamedTemporaryFile("r") as peak,
+        tempfile.TemporaryDirectory(prefix="profiles-bench-") as temp,
+    ):
+        commands = Path(temp) / "commands.json"
         env = {
             **os.environ,
             "PROFILES_MONGODB_URL": url,
             "PROFILES_DB_NAME": db_name,
             "PROFILES_JWT_SECRET": "bench",
             "BENCH_PEAK_FILE": peak.name,
+            "BENCH_COMMANDS_FILE": str(commands),
+            # the wrapper imports the bench package, from the folder that holds it
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+            ),
         }
         command = [sys.executable, "-c", _PROFILES_WITH_PEAK, *args]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -148,7 +171,7 @@ def run_profiles(args: Sequence[str], *, url: str, db_name: str) -> CommandRun:
             errors = done.stderr.decode(errors="replace")
             raise SystemExit(f"profiles {' '.join(args)} failed:\n{errors}")
         output = done.stdout.decode(errors="replace")
-        return CommandRun(seconds, int(peak.read() or 0), output, cpu)
+        return CommandRun(seconds, int(peak.read() or 0), output, cpu, command_times.load(commands))
 
 
 def rss_kib(pid: int | None) -> int | None:

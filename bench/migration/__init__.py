@@ -1,6 +1,8 @@
-"""Migration throughput and memory: the legacy sample at 1x and 4x, on the embedded server.
+"""Migration throughput and memory: the legacy sample at 1x and 4x, on the embedded server
+(or a MongoDB replica set, `--mongodb-url`).
 
     .venv/bin/python -m bench.migration [--sizes 1 4] [--batch-size 250] [--rounds 2]
+        [--mongodb-url mongodb://...]
 
 For each size, loads the legacy sample (`tests.factories.legacy`) N times (fresh ids;
 loading is not timed) into a fresh database, runs `profiles migrate up` in a child
@@ -15,6 +17,11 @@ read back from the migrated database and issued as unordered bulk writes of
 makes (before any profile exists) first, the others built on the written data
 afterwards; timed. The migration reads, checks, transforms, logs issues and commits in
 transactions; the ceiling only writes.
+
+Beside each size: the CPU seconds the server spent on each (the embedded server only: a
+child of this process), and the database time of each by kind of command, as the client
+timed every command (`bench.harness.command_times`: reads, writes, index builds,
+commits), which shows where the two differ on any server.
 
 The last line: the ratio of the migration's users per second to the ceiling's at the
 largest size (goal: at least 0.8) and of peak memory at the largest size to the smallest

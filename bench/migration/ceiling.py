@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pymongo import AsyncMongoClient, InsertOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bench.harness import command_times
+from bench.harness.command_times import CommandTimes
 from bench.harness.processes import cpu_seconds, run_profiles
 from bench.wire import Document
 
@@ -86,10 +88,12 @@ async def copy_indexes(
 
 @dataclass(frozen=True)
 class Ceiling:
-    """The ceiling's run: seconds, and the CPU seconds the server spent on it."""
+    """The ceiling's run: seconds, the CPU seconds the server spent on it, and its
+    database time by kind of command."""
 
     seconds: float
     server_cpu: float
+    commands: command_times.Times
 
 
 async def ceiling(
@@ -101,20 +105,23 @@ async def ceiling(
     server_pid: int | None,
 ) -> Ceiling:
     """The migration's writes issued as bulk writes of `batch_size`, with the indexes in
-    `early` first and the others after, timed, and the CPU time of the server (process
-    `server_pid`) meanwhile (building the writes is not counted)."""
-    client: AsyncMongoClient[Document] = AsyncMongoClient(url)
+    `early` first and the others after, timed, with the CPU time of the server (process
+    `server_pid`) and the commands meanwhile (building the writes is not counted)."""
+    times = CommandTimes()
+    client: AsyncMongoClient[Document] = AsyncMongoClient(url, event_listeners=[times])
     try:
         migrated, legacy = client[migrated_name], client[legacy_name]
         writes = await migration_writes(migrated, legacy)
         cpu_before = cpu_seconds(server_pid)
         started = time.perf_counter()
-        await copy_indexes(migrated, legacy, early, first=True)
-        for name, operations in writes.items():
-            for start in range(0, len(operations), batch_size):
-                await legacy[name].bulk_write(operations[start : start + batch_size], ordered=False)
-        await copy_indexes(migrated, legacy, early, first=False)
+        with times.record():
+            await copy_indexes(migrated, legacy, early, first=True)
+            for name, operations in writes.items():
+                for start in range(0, len(operations), batch_size):
+                    batch = operations[start : start + batch_size]
+                    await legacy[name].bulk_write(batch, ordered=False)
+            await copy_indexes(migrated, legacy, early, first=False)
         seconds = time.perf_counter() - started
-        return Ceiling(seconds, cpu_seconds(server_pid) - cpu_before)
+        return Ceiling(seconds, cpu_seconds(server_pid) - cpu_before, times.times)
     finally:
         await client.close()

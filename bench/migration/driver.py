@@ -3,15 +3,17 @@ sample twice, migrate one copy with `profiles migrate up`, issue its writes on t
 as the ceiling, drop both; then one line per size and the ratios."""
 
 import asyncio
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pymongo import AsyncMongoClient
 
 import bench.migration
-from bench.harness import cli
+from bench.harness import cli, command_times
 from bench.harness.processes import cpu_seconds, run_profiles
-from bench.harness.server import EmbeddedDatabase, embedded_server
+from bench.harness.server import embedded_server
 from bench.harness.timing import Goal, ratio, ratio_text, summary_line
 from bench.migration.ceiling import ceiling, first_indexes
 from bench.wire import Document
@@ -39,6 +41,10 @@ class Round:
     """CPU seconds the server spent on the ceiling's writes"""
     command_cpu: float
     """CPU seconds of the `profiles migrate up` process itself (starting Python included)"""
+    commands: command_times.Times
+    """the migration's database time by kind of command"""
+    ceiling_commands: command_times.Times
+    """the ceiling's"""
 
 
 async def load(url: str, db_names: list[str], copies: int) -> tuple[int, int]:
@@ -67,7 +73,7 @@ async def drop(url: str, db_names: list[str]) -> None:
 
 
 def run_round(
-    server: EmbeddedDatabase,
+    url: str,
     server_pid: int | None,
     size: int,
     number: int,
@@ -77,14 +83,14 @@ def run_round(
     """One migration and its ceiling on fresh copies of the sample `size` times."""
     migrated = f"bench_migration_{size}x_{number}"
     copy = f"bench_ceiling_{size}x_{number}"
-    documents, users = asyncio.run(load(server.url, [migrated, copy], size))
+    documents, users = asyncio.run(load(url, [migrated, copy], size))
     cpu_before = cpu_seconds(server_pid)
     done = run_profiles(
-        ["migrate", "up", "--batch-size", str(batch_size)], url=server.url, db_name=migrated
+        ["migrate", "up", "--batch-size", str(batch_size)], url=url, db_name=migrated
     )
     server_cpu = cpu_seconds(server_pid) - cpu_before
-    raw = asyncio.run(ceiling(server.url, migrated, copy, batch_size, early, server_pid))
-    asyncio.run(drop(server.url, [migrated, copy]))
+    raw = asyncio.run(ceiling(url, migrated, copy, batch_size, early, server_pid))
+    asyncio.run(drop(url, [migrated, copy]))
     return Round(
         documents,
         users,
@@ -94,7 +100,21 @@ def run_round(
         server_cpu,
         raw.server_cpu,
         done.cpu_seconds,
+        done.commands,
+        raw.commands,
     )
+
+
+@contextlib.contextmanager
+def database(url: str | None) -> Iterator[tuple[str, int | None]]:
+    """The server to run on, and its process id when it is this process's child (for
+    its CPU time): `url` (a MongoDB replica set), or the embedded server started here."""
+    if url is not None:
+        yield url, None
+        return
+    with embedded_server() as server:
+        # the server is this process's only child until the first `profiles` command
+        yield server.url, next(iter(children(os.getpid())), None)
 
 
 def main() -> None:
@@ -114,17 +134,20 @@ def main() -> None:
         "migrations and ceilings per size, each on fresh data; the fastest of each counts"
         " (the least disturbed by other work on the machine)",
     )
+    parser.add_argument(
+        "--mongodb-url",
+        help="a MongoDB replica set to run on (default: the embedded server, started here);"
+        " its `bench_migration_*` and `bench_ceiling_*` databases are made and dropped",
+    )
     args = parser.parse_args()
     cli.require(args.rounds >= 1 and min(args.sizes) >= 1, "--rounds and --sizes: at least 1")
     peaks: dict[int, int] = {}
     ratios: dict[int, float] = {}
-    with embedded_server() as server:
-        # the server is this process's only child until the first `profiles` command
-        server_pid = next(iter(children(os.getpid())), None)
-        early = asyncio.run(first_indexes(server.url, "bench_migration_first_indexes"))
+    with database(args.mongodb_url) as (url, server_pid):
+        early = asyncio.run(first_indexes(url, "bench_migration_first_indexes"))
         for size in args.sizes:
             rounds = [
-                run_round(server, server_pid, size, n, args.batch_size, early)
+                run_round(url, server_pid, size, n, args.batch_size, early)
                 for n in range(args.rounds)
             ]
             migration = min(r.migration for r in rounds)
@@ -143,11 +166,25 @@ def main() -> None:
                 flush=True,
             )
             fastest = min(rounds, key=lambda r: r.migration)
+            server = (
+                f"server {fastest.server_cpu:.1f} s for the migration,"
+                f" {fastest.ceiling_server_cpu:.1f} s for the ceiling"
+                f" ({ratio(fastest.ceiling_server_cpu, fastest.server_cpu):.2f}); "
+                if server_pid is not None
+                else "server not measured (not this machine's child); "
+            )
             print(
-                f"  CPU of the fastest round (not moved by the machine's load): server"
-                f" {fastest.server_cpu:.1f} s for the migration, {fastest.ceiling_server_cpu:.1f} s"
-                f" for the ceiling ({ratio(fastest.ceiling_server_cpu, fastest.server_cpu):.2f});"
-                f" the `migrate up` process {fastest.command_cpu:.1f} s",
+                f"  CPU of the fastest round (not moved by the machine's load): {server}the"
+                f" `migrate up` process {fastest.command_cpu:.1f} s",
+                flush=True,
+            )
+            print(
+                "  database time by kind of command (each timed by the client, round trip"
+                f" included), the fastest round: migration"
+                f" {command_times.seconds(fastest.commands):.2f} s:"
+                f" {command_times.text(fastest.commands)}; ceiling"
+                f" {command_times.seconds(fastest.ceiling_commands):.2f} s:"
+                f" {command_times.text(fastest.ceiling_commands)}",
                 flush=True,
             )
     largest, smallest = max(args.sizes), min(args.sizes)
