@@ -6,6 +6,7 @@ loop or GIL. Used by `make run` (data kept in `PROFILES_DATA_DIR`) and by the te
 process on the same directory joins it (`open_embedded`) and never stops it.
 """
 
+import asyncio
 import ctypes
 import ctypes.util
 import logging
@@ -22,8 +23,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from pymongo import MongoClient
+from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
+from pymongo.uri_parser import parse_uri
 
 from service.platform.data_directory import (
     DataDirectoryInUse,
@@ -55,17 +57,45 @@ def free_port() -> int:
 
 
 def answers(url: str, timeout_ms: int = 300) -> bool:
-    """True when the server at `url` answers `ping` within `timeout_ms`."""
-    client: MongoClient[dict[str, object]] = MongoClient(
-        url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+    """True when the server at `url` answers `ping` within `timeout_ms`. Asked through
+    the async client, in a thread of its own (so any caller may ask, one running an
+    event loop too): the sync client leaves monitor threads behind, which the
+    interpreter waits for at exit (up to half a second of every command that joins an
+    embedded database)."""
+    answered: list[bool] = []
+
+    def probe() -> None:
+        answered.append(asyncio.run(_pings(url, timeout_ms)))
+
+    thread = threading.Thread(target=probe, name="profiles-db-ping", daemon=True)
+    thread.start()
+    thread.join()
+    return answered == [True]
+
+
+async def _pings(url: str, timeout_ms: int) -> bool:
+    # one connection, the monitor's, there before the ping is sent (server selection
+    # waits for its `hello`) and idle when the client closes: no round-trip monitor
+    # (`poll`), and nothing at all while the port takes no connection (a client closed
+    # while its monitor connects leaves the socket to the garbage collector)
+    host, port = parse_uri(url)["nodelist"][0]
+    try:
+        socket.create_connection((host, port), timeout=timeout_ms / 1000).close()
+    except OSError:
+        return False
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
+        url,
+        serverSelectionTimeoutMS=timeout_ms,
+        connectTimeoutMS=timeout_ms,
+        serverMonitoringMode="poll",
     )
     try:
-        client.admin.command("ping")
+        await client.admin.command("ping")
         return True
     except PyMongoError:
         return False
     finally:
-        client.close()
+        await client.close()
 
 
 FAILURES_BEFORE_DEAD = 3

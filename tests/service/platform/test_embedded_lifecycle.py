@@ -17,7 +17,7 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
-from service.platform.embedded import _server_executable, free_port
+from service.platform.embedded import _server_executable, answers, free_port
 from tests.helpers import token
 from tests.serving import PROFILES, children, gone, start_serve, stop, wait_for
 
@@ -264,3 +264,14 @@ def test_a_second_serve_and_db_join_the_running_database(tmp_path: Path) -> None
         for process in (first, second):
             if process is not None and process.poll() is None:
                 stop(process)
+
+
+def test_asking_whether_the_database_answers_leaves_no_thread_behind(mongodb_url: str) -> None:
+    """A command that joins an embedded database asks whether it answers; a client that
+    leaves monitor threads running makes the interpreter wait for them at exit."""
+    before = set(threading.enumerate())
+
+    assert answers(mongodb_url)
+    assert not answers(f"mongodb://127.0.0.1:{free_port()}/", timeout_ms=200)
+
+    assert [thread.name for thread in set(threading.enumerate()) - before] == []
