@@ -27,7 +27,7 @@ from api.controllers.profiles.content import profile_content_router
 from api.controllers.profiles.records import profile_records_router
 from api.controllers.profiles.vocabulary import dance_styles
 from api.controllers.search import search_choreographers, search_dancers, search_everyone
-from api.deadline import request_deadline
+from api.deadline import request_clock, request_deadline
 from api.deps import DEPENDENCIES
 from api.errors import problem_details_plugin, validation_problem
 from api.isolation import isolate_request_context
@@ -176,6 +176,10 @@ def create_app(
     # Litestar's middleware runs once a route is found; these run around all it does
     # for a request (routing, the JWT middleware, errors, the tracing plugin's span), so
     # that every request, an unknown path's and a refused token's included, has a
-    # context of its own, a request id on every log line, and one access-log line
-    app.asgi_handler = isolate_request_context(request_id_middleware(access_log(app.asgi_handler)))
+    # context of its own, a request id on every log line, one access-log line, and one
+    # deadline from its arrival, authentication included
+    clock = request_clock(settings.request_timeout_ms / 1000)
+    app.asgi_handler = isolate_request_context(
+        clock(request_id_middleware(access_log(app.asgi_handler)))
+    )
     return app

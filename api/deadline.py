@@ -1,6 +1,10 @@
 """One deadline per request, and reads cancelled when their client goes away.
 
-Deadline: every HTTP request runs inside `pymongo.timeout(request_timeout)`. PyMongo
+Deadline: every HTTP request runs inside `pymongo.timeout(...)` for what is left of
+`request_timeout`, counted from the request's arrival (`request_clock`, around all
+Litestar does): authentication comes before this middleware, and a token may wait there
+for a fetch of the identity provider's keys, which the same deadline bounds
+(`seconds_left`). PyMongo
 keeps the deadline in a context variable, and Litestar runs the guards, dependencies and
 handler of a request in the task (or a copy of the context) of this middleware, so every
 database command of the request shares that one deadline: each carries the time left as
@@ -26,7 +30,9 @@ task.
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any, cast
 
 import pymongo
@@ -45,11 +51,14 @@ clean-up a cancellation sets off (closing a connection) takes far less than this
 
 DISCONNECT: ReceiveMessage = {"type": "http.disconnect"}
 
+_DEADLINE: ContextVar[float | None] = ContextVar("profiles_request_deadline", default=None)
+"""When the current request's time is up (`time.monotonic()`), set by `request_clock`."""
 
-def request_deadline(timeout_seconds: float) -> Callable[[ASGIApp], ASGIApp]:
-    """ASGI middleware (for `Litestar(middleware=...)`): each HTTP request under one
-    `pymongo.timeout(timeout_seconds)`; GET and HEAD cancelled when the client
-    disconnects before their response is complete."""
+
+def request_clock(timeout_seconds: float) -> Callable[[ASGIApp], ASGIApp]:
+    """ASGI middleware around all Litestar does for a request (inside
+    `isolate_request_context`, whose fresh context it writes in): notes when each HTTP
+    request's `timeout_seconds` are up, counted from its arrival."""
     if timeout_seconds <= 0:
         raise ValueError("the request timeout must be positive")
 
@@ -58,7 +67,39 @@ def request_deadline(timeout_seconds: float) -> Callable[[ASGIApp], ASGIApp]:
             if scope["type"] != ScopeType.HTTP:
                 await app(scope, receive, send)
                 return
-            with pymongo.timeout(timeout_seconds):
+            noted = _DEADLINE.set(time.monotonic() + timeout_seconds)
+            try:
+                await app(scope, receive, send)
+            finally:
+                _DEADLINE.reset(noted)
+
+        return middleware
+
+    return wrap
+
+
+def seconds_left() -> float | None:
+    """Seconds left until the current request's deadline (none below 0); None outside
+    a request that `request_clock` timed."""
+    deadline = _DEADLINE.get()
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def request_deadline(timeout_seconds: float) -> Callable[[ASGIApp], ASGIApp]:
+    """ASGI middleware (for `Litestar(middleware=...)`): each HTTP request under one
+    `pymongo.timeout`, what is left of its deadline (`request_clock`; without it,
+    `timeout_seconds` from here); GET and HEAD cancelled when the client disconnects
+    before their response is complete."""
+    if timeout_seconds <= 0:
+        raise ValueError("the request timeout must be positive")
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != ScopeType.HTTP:
+                await app(scope, receive, send)
+                return
+            left = seconds_left()
+            with pymongo.timeout(timeout_seconds if left is None else left):
                 if scope["method"] in CANCELLABLE_METHODS:
                     await run_until_disconnect(app, scope, receive, send)
                 else:

@@ -88,14 +88,14 @@ def from_http_exception(error: HTTPException) -> ProblemDetailsException:
     return _problem(kind, detail, headers=headers, status=error.status_code)
 
 
-def provider_unavailable(retry_after_seconds: int) -> ProblemDetailsException:
-    """The identity provider's keys could not be fetched and none are in hand: 503, with
-    `Retry-After` the seconds until the next fetch may start."""
-    return _problem(
-        problems.UNAVAILABLE,
-        "the identity provider's keys could not be fetched; try again shortly",
-        headers={"Retry-After": str(retry_after_seconds)},
-    )
+def provider_unavailable(
+    retry_after_seconds: int,
+    detail: str = "the identity provider's keys could not be fetched; try again shortly",
+) -> ProblemDetailsException:
+    """The identity provider's keys could not be fetched and none are in hand (or not
+    before the request's deadline): 503, with `Retry-After` the seconds until the next
+    fetch may start (or until one in flight may be done)."""
+    return _problem(problems.UNAVAILABLE, detail, headers={"Retry-After": str(retry_after_seconds)})
 
 
 def from_connection_failure(error: ConnectionFailure) -> ProblemDetailsException:

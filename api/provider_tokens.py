@@ -8,15 +8,19 @@ refused before any signature is checked. What fails and how:
 - a token that is not a JWT, names another algorithm, has no `kid`, or names a key the
   provider does not publish (after a fetch, or while the cooldown allows none): 401;
 - no key was ever fetched and the provider does not answer: 503 with `Retry-After` (the
-  seconds until the next fetch may start).
+  seconds until the next fetch may start);
+- the request's deadline passes while it waits for a fetch (`api.deadline`): 503 with
+  `Retry-After: 1` (the fetch goes on for the requests after it).
 """
 
+import asyncio
 import logging
 
 import jwt
 from jwt import PyJWK
 from litestar.exceptions import NotAuthorizedException
 
+from api.deadline import seconds_left
 from api.errors import provider_unavailable
 from service.platform.config import Settings
 from service.platform.jwks import ALGORITHMS, KeysUnavailable, ProviderKeys, UnknownKey
@@ -39,7 +43,12 @@ async def provider_key(keys: ProviderKeys, encoded_token: str) -> PyJWK:
     if not isinstance(kid, str) or not kid:
         raise NotAuthorizedException("Invalid token: its header names no key (`kid`)")
     try:
-        return await keys.key(kid, algorithm)
+        async with asyncio.timeout(seconds_left()):
+            return await keys.key(kid, algorithm)
+    except TimeoutError as error:
+        raise provider_unavailable(
+            1, "the identity provider's keys did not come within the request's deadline"
+        ) from error
     except UnknownKey as error:
         raise NotAuthorizedException(
             "Invalid token: signed with a key the identity provider does not publish"

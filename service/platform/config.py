@@ -37,10 +37,11 @@ class Settings(BaseSettings):
     `server_selection_timeout_ms`). Inside a request, `request_timeout_ms` bounds the
     whole request instead."""
     request_timeout_ms: int = Field(default=10_000, gt=0)
-    """One deadline for each HTTP request: every database command it sends, PyMongo's
-    retries and transaction retries included, shares it (`pymongo.timeout`; each command
-    carries the time left as `maxTimeMS`). Past it the request answers 503 with
-    `Retry-After`. Inside a request it takes the place of `operation_timeout_ms`."""
+    """One deadline for each HTTP request, from its arrival: a wait for the identity
+    provider's keys and every database command it sends, PyMongo's retries and
+    transaction retries included, share it (`pymongo.timeout`; each command carries the
+    time left as `maxTimeMS`). Past it the request answers 503 with `Retry-After`.
+    Inside a request it takes the place of `operation_timeout_ms`."""
     max_body_bytes: int = 64 * 1024
     """Request bodies above this are refused with 413: profiles are kilobytes."""
     migration_lock_ttl_seconds: float = 60.0

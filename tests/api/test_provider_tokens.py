@@ -4,25 +4,31 @@ or with the public key, `alg: none`, foreign issuers and audiences, removed keys
 fetched once and again only when needed, an unreachable provider, the roles claim."""
 
 import gc
+import threading
 import time
 import uuid
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from litestar import Litestar
+from litestar.plugins.problem_details import ProblemDetailsException
 from litestar.testing import AsyncTestClient
+from litestar.types import Receive, Scope, Send
 
 from api.app import create_app
-from api.provider_tokens import provider_keys
+from api.deadline import request_clock
+from api.provider_tokens import provider_key, provider_keys
 from service.cli.main import main
 from service.platform.config import Settings
 from service.platform.db import Database
 from service.platform.embedded import free_port
+from service.platform.jwks import ProviderKeys
 from service.platform.secrets import MissingSecretError
+from tests.api.deadline_helpers import CommandRecorder
 from tests.api.identity_provider import (
     AUDIENCE,
     ISSUER,
@@ -39,6 +45,8 @@ from tests.helpers import EXPECTED_MIGRATIONS, TEST_SECRET, only_settings, token
 PATH = "/v1/dance-styles"  # needs any valid token and no account
 ADMIN_PATH = "/v1/admin/flags"  # needs an admin
 PROBLEM_JSON = "application/problem+json"
+HELD_SECONDS = 0.3
+"""How long the provider holds the keys in the deadline test."""
 
 Factory = Callable[..., AbstractAsyncContextManager[AsyncTestClient[Litestar]]]
 
@@ -224,6 +232,59 @@ async def test_a_flood_of_unknown_kids_costs_one_fetch_per_cooldown(
         assert provider.fetches == 1
         assert (await client.get(PATH, headers=bearer(key_a.token()))).status_code == 200
     assert provider.fetches == 1
+
+
+async def test_the_time_a_token_waits_for_the_keys_comes_out_of_the_requests_deadline(
+    client_with: Factory, provider: JwksServer, key_a: Signer, recorder: CommandRecorder
+) -> None:
+    """One deadline from the request's arrival: the provider holds the keys for at least
+    0.3 s of a 1 s deadline, so the request's first database command has at most 0.7 s
+    left (`maxTimeMS`; 20 ms of margin for rounding)."""
+    provider.gate.clear()
+    release = threading.Timer(HELD_SECONDS, provider.gate.set)
+    async with client_with(provider.url, request_timeout_ms=1000) as client:
+        release.start()
+        try:
+            response = await client.get("/v1/me", headers=bearer(key_a.token()))
+        finally:
+            release.cancel()
+            provider.gate.set()
+    assert response.status_code == 404  # a valid token, no account yet: it was read
+    finds = [command for _, name, command in recorder.commands if name == "find"]
+    assert finds, recorder.names()
+    assert finds[0]["maxTimeMS"] <= (1.0 - HELD_SECONDS) * 1000 + 20, finds[0]
+
+
+async def test_a_request_whose_deadline_passes_while_it_waits_for_the_keys_is_a_503(
+    provider: JwksServer, key_a: Signer
+) -> None:
+    """A fetch the provider holds past a request's deadline (a fetch of its own is
+    bounded by the request timeout too; this one was started for a slower deadline)."""
+    keys = ProviderKeys(provider.url, timeout_seconds=10, cooldown_seconds=10, max_age_seconds=600)
+    waited: dict[str, float] = {}
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.monotonic()
+        try:
+            await provider_key(keys, key_a.token())
+        finally:
+            waited["seconds"] = time.monotonic() - started
+
+    provider.gate.clear()
+    try:
+        with pytest.raises(ProblemDetailsException) as refused:
+            await request_clock(0.3)(app)(cast(Scope, {"type": "http"}), _nothing, _nothing)
+    finally:
+        provider.gate.set()
+        await keys.aclose()
+    assert refused.value.status_code == 503
+    assert refused.value.headers == {"Retry-After": "1"}
+    assert "deadline" in str(refused.value.detail)
+    assert 0.25 <= waited["seconds"] < 1.3, waited  # 0.3 s, and a second of margin
+
+
+async def _nothing(*args: Any) -> Any:
+    raise AssertionError("the app neither reads nor answers here")
 
 
 async def test_roles_from_a_nested_claim_and_from_a_claim_named_with_dots(
