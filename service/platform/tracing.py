@@ -2,8 +2,12 @@
 that gives each database command a span.
 
 Tracing is on when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
-names an endpoint and `OTEL_SDK_DISABLED` is not `true`; otherwise there is no provider
-at all, and nothing of OpenTelemetry runs on a request. The SDK reads every other
+names an endpoint, `OTEL_SDK_DISABLED` is not `true` and `OTEL_TRACES_EXPORTER` is not
+`none`; otherwise there is no provider at all, and nothing of OpenTelemetry runs on a
+request. Spans go by OTLP over HTTP (protobuf) only: an exporter other than `otlp`, or a
+protocol other than `http/protobuf` (`grpc`, `http/json`), leaves tracing off with one
+warning in the log, rather than sending to an endpoint that expects something else.
+The SDK reads every other
 setting itself: the exporter its endpoint, headers, timeout, compression and
 certificates, the provider its sampler (`OTEL_TRACES_SAMPLER`, default: every trace,
 or the caller's decision from its `traceparent`), the batch processor its queue and
@@ -26,12 +30,16 @@ The SDK, the exporter and the instrumentation are imported only when tracing is 
 suite); without it, only OpenTelemetry's API is loaded, for its types.
 """
 
+import logging
 import os
 from typing import TYPE_CHECKING
 
+from opentelemetry.environment_variables import OTEL_TRACES_EXPORTER
 from opentelemetry.sdk.environment_variables import (
     OTEL_EXPORTER_OTLP_ENDPOINT,
+    OTEL_EXPORTER_OTLP_PROTOCOL,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL,
     OTEL_SDK_DISABLED,
 )
 from opentelemetry.trace import TracerProvider
@@ -40,20 +48,42 @@ from pymongo import monitoring
 if TYPE_CHECKING:
     from opentelemetry.sdk.resources import Resource
 
+logger = logging.getLogger("profiles")
+
 DEFAULT_SERVICE_NAME = "profiles"
+EXPORTER = "otlp"
+PROTOCOL = "http/protobuf"
 DATABASE_TRACER = "opentelemetry.instrumentation.pymongo"
 """The instrumentation scope of database spans (the instrumentation's own name)."""
 
 
+def _setting(name: str) -> str:
+    return os.environ.get(name, "").strip().lower()
+
+
 def tracing_configured() -> bool:
-    """Whether the environment asks for traces: an OTLP endpoint, and the SDK not
-    disabled."""
-    if os.environ.get(OTEL_SDK_DISABLED, "").strip().lower() == "true":
+    """Whether the environment asks for traces: an OTLP endpoint, the SDK not disabled
+    and the traces' exporter not `none`."""
+    if _setting(OTEL_SDK_DISABLED) == "true" or _setting(OTEL_TRACES_EXPORTER) == "none":
         return False
     return any(
         os.environ.get(name, "").strip()
         for name in (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
     )
+
+
+def unsupported_setting() -> str | None:
+    """What of the environment this service cannot export traces as: an exporter
+    other than OTLP, a protocol other than HTTP with protobuf; None when all can be."""
+    exporters = [name.strip() for name in _setting(OTEL_TRACES_EXPORTER).split(",") if name]
+    if exporters and exporters != [EXPORTER]:
+        return f"{OTEL_TRACES_EXPORTER}={','.join(exporters)}"
+    # the traces' own protocol first, as the SDK reads them
+    for name in (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, OTEL_EXPORTER_OTLP_PROTOCOL):
+        protocol = _setting(name)
+        if protocol:
+            return None if protocol == PROTOCOL else f"{name}={protocol}"
+    return None
 
 
 def service_resource() -> "Resource":
@@ -72,6 +102,18 @@ def tracer_provider_from_environment() -> TracerProvider | None:
     variables configure it; None when tracing is not configured. The provider flushes
     and shuts down when the process exits."""
     if not tracing_configured():
+        return None
+    unsupported = unsupported_setting()
+    if unsupported is not None:
+        logger.warning(
+            "tracing is off: %s is not supported (spans go by OTLP over HTTP, protobuf:"
+            " %s=%s, %s=%s)",
+            unsupported,
+            OTEL_TRACES_EXPORTER,
+            EXPORTER,
+            OTEL_EXPORTER_OTLP_PROTOCOL,
+            PROTOCOL,
+        )
         return None
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider

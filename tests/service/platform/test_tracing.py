@@ -1,6 +1,8 @@
 """Tracing from the standard `OTEL_*` variables: on only with an OTLP endpoint, off with
-`OTEL_SDK_DISABLED=true`; the service named `profiles` unless they name it."""
+`OTEL_SDK_DISABLED=true` or `OTEL_TRACES_EXPORTER=none`, off with a warning for what it
+cannot export as; the service named `profiles` unless they name it."""
 
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -43,6 +45,47 @@ def test_off_without_an_endpoint_or_with_the_sdk_disabled(
     assert _made(environment, OTEL_SERVICE_NAME="profiles-eu") is None
     disabled = {"OTEL_EXPORTER_OTLP_ENDPOINT": ENDPOINT, "OTEL_SDK_DISABLED": "TRUE"}
     assert _made(environment, **disabled) is None
+
+
+def test_off_with_no_exporter(environment: pytest.MonkeyPatch) -> None:
+    settings = {"OTEL_EXPORTER_OTLP_ENDPOINT": ENDPOINT, "OTEL_TRACES_EXPORTER": "none"}
+    assert _made(environment, **settings) is None
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
+        {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/json"},
+        {
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+            "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "grpc",
+        },
+        {"OTEL_TRACES_EXPORTER": "zipkin"},
+        {"OTEL_TRACES_EXPORTER": "otlp,console"},
+    ],
+)
+def test_what_cannot_be_exported_leaves_tracing_off_and_says_so(
+    environment: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, setting: dict[str, str]
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="profiles"):
+        assert _made(environment, OTEL_EXPORTER_OTLP_ENDPOINT=ENDPOINT, **setting) is None
+    [warning] = [record.getMessage() for record in caplog.records]
+    assert warning.startswith("tracing is off: ") and "not supported" in warning, warning
+
+
+def test_the_supported_exporter_and_protocol_named_outright(
+    environment: pytest.MonkeyPatch,
+) -> None:
+    named = {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": ENDPOINT,
+        "OTEL_TRACES_EXPORTER": "otlp",
+        "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",  # the traces' own protocol comes first
+        "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf",
+    }
+    provider = _made(environment, **named)
+    assert provider is not None
+    provider.shutdown()
 
 
 class _Collector(BaseHTTPRequestHandler):
