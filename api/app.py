@@ -85,6 +85,8 @@ def create_app(
         app.state.search_backend = await choose_backend(
             settings.search_backend, settings.search_reader
         )
+        if keys is not None:
+            keys.prefetch()  # the first tokens find the keys in hand
         try:
             yield
         finally:

@@ -7,6 +7,7 @@ provider publishes as `oct` (a shared secret) or for another algorithm is never 
 token can be verified with, so no token can choose how it is checked.
 
 Fetches are rare and never block the event loop (httpx, asynchronously):
+- the service fetches the keys as it starts, in the background (`prefetch`);
 - a token whose `kid` is not among the keys waits for a fetch, then is looked up again;
 - keys older than `max_age_seconds` are fetched again in the background, while the
   request that noticed goes on with them;
@@ -102,6 +103,11 @@ class ProviderKeys:
         if self._fetched_at is None:
             raise KeysUnavailable(self._seconds_until_next_fetch())
         raise UnknownKey(kid)
+
+    def prefetch(self) -> None:
+        """Fetch the keys in the background now (unless a fetch is in flight or the
+        cooldown allows none), so that the first tokens find them in hand."""
+        self._start_fetch()
 
     async def aclose(self) -> None:
         """Stop the fetch in flight, if any (at shutdown)."""

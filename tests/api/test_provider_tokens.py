@@ -3,6 +3,7 @@ real HTTP: RS256 and ES256 accepted, everything else refused (HS256 with the loc
 or with the public key, `alg: none`, foreign issuers and audiences, removed keys), keys
 fetched once and again only when needed, an unreachable provider, the roles claim."""
 
+import asyncio
 import gc
 import threading
 import time
@@ -231,6 +232,17 @@ async def test_a_flood_of_unknown_kids_costs_one_fetch_per_cooldown(
             assert (await client.get(PATH, headers=bearer(made_up))).status_code == 401
         assert provider.fetches == 1
         assert (await client.get(PATH, headers=bearer(key_a.token()))).status_code == 200
+    assert provider.fetches == 1
+
+
+async def test_the_keys_are_fetched_as_the_service_starts(
+    client_with: Factory, provider: JwksServer, key_a: Signer
+) -> None:
+    """In the background, before any token asks: the first one finds them fetched."""
+    async with client_with(provider.url, jwt_jwks_cooldown_seconds=3600) as client:
+        assert await asyncio.to_thread(provider.arrived.wait, 5), "no fetch before a request"
+        response = await client.get(PATH, headers=bearer(key_a.token()))
+    assert response.status_code == 200
     assert provider.fetches == 1
 
 
