@@ -34,6 +34,7 @@ from api.isolation import isolate_request_context
 from api.observability import (
     MetricsController,
     MetricsPage,
+    count_unseen,
     echo_request_id,
     prometheus_config,
     request_id_middleware,
@@ -101,6 +102,7 @@ def create_app(
         search_per_second=settings.rate_limit_search_per_second,
         search_burst=settings.rate_limit_search_burst,
     )
+    prometheus = prometheus_config()
     app = Litestar(
         route_handlers=[
             HealthController,
@@ -128,7 +130,7 @@ def create_app(
         # any other work, then the request's deadline and the cancellation of abandoned
         # reads around everything that reads the database
         middleware=[
-            prometheus_config().middleware,
+            prometheus.middleware,
             *([] if rate_limit is None else [rate_limit.middleware]),
             request_deadline(settings.request_timeout_ms / 1000),
         ],
@@ -178,10 +180,11 @@ def create_app(
     # Litestar's middleware runs once a route is found; these run around all it does
     # for a request (routing, the JWT middleware, errors, the tracing plugin's span), so
     # that every request, an unknown path's and a refused token's included, has a
-    # context of its own, a request id on every log line, one access-log line, and one
-    # deadline from its arrival, authentication included
+    # context of its own, a request id on every log line, one deadline from its arrival
+    # (authentication included), its count in the request metrics, one access-log line
     clock = request_clock(settings.request_timeout_ms / 1000)
+    counted = count_unseen(prometheus)
     app.asgi_handler = isolate_request_context(
-        clock(request_id_middleware(access_log(app.asgi_handler)))
+        clock(request_id_middleware(counted(access_log(app.asgi_handler))))
     )
     return app

@@ -6,7 +6,10 @@ the request (every line carries it, the access log's included) and echoed on eve
 response, errors included.
 
 Metrics: Litestar's Prometheus middleware counts requests and times them by method, route
-template and status (`profiles_requests_total`, `profiles_request_duration_seconds`, ...);
+template and status (`profiles_requests_total`, `profiles_request_duration_seconds`, ...).
+It runs once a route is found, inside the JWT middleware: the answers it never sees (a
+token refused, 401; a path no route takes, 404 under the path `(no route)`) are counted
+in the same series by `count_unseen`, around everything;
 `/metrics` adds the migrations pending and applied and the time the database takes to
 answer a ping, measured at most every `METRICS_REFRESH_SECONDS` however often it is
 scraped; the page itself is rendered at most every `PAGE_SECONDS` (one rendering at a
@@ -17,7 +20,9 @@ constant. With `PROFILES_METRICS_TOKEN` set, it answers only that bearer token.
 import asyncio
 import hmac
 import math
+import re
 import time
+from collections.abc import Callable
 from typing import Any, cast
 
 import pymongo
@@ -25,7 +30,11 @@ from litestar import Request, get
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import (
+    PrometheusConfig,
+    PrometheusController,
+    PrometheusMiddleware,
+)
 from litestar.response import Response
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
@@ -73,6 +82,20 @@ async def echo_request_id(message: Message, scope: Scope) -> None:
         MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id_of(scope)
 
 
+_COUNTED = "profiles_counted"
+NO_ROUTE = "(no route)"
+"""The `path` of a request no route took (never the raw path: any client could make up
+as many series as it likes)."""
+
+
+class NotingPrometheusMiddleware(PrometheusMiddleware):
+    """Litestar's Prometheus middleware, noting in the scope that it counted the request."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        cast(dict[str, Any], scope)[_COUNTED] = True
+        await super().__call__(scope, receive, send)
+
+
 def prometheus_config() -> PrometheusConfig:
     """Request counts and latencies by method, route template (not the raw path: ids
     would explode the number of series) and status."""
@@ -81,7 +104,61 @@ def prometheus_config() -> PrometheusConfig:
         prefix="profiles",
         group_path=True,
         exclude=["^/metrics"],
+        middleware_class=NotingPrometheusMiddleware,
     )
+
+
+def count_unseen(config: PrometheusConfig) -> Callable[[ASGIApp], ASGIApp]:
+    """ASGI middleware around everything Litestar does for a request: an answer the
+    Prometheus middleware of `config` did not count (the JWT middleware's 401, the
+    router's 404 and 405, which come before it) is counted and timed in its series, by
+    method, route template (`NO_ROUTE` when there is none) and status."""
+    metrics = NotingPrometheusMiddleware(app=_nothing, config=config)
+    excluded = [re.compile(pattern) for pattern in _patterns(config.exclude)]
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != ScopeType.HTTP or any(p.match(scope["path"]) for p in excluded):
+                await app(scope, receive, send)
+                return
+            started = time.perf_counter()
+            status: int | None = None
+
+            async def send_noting_status(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                await send(message)
+
+            try:
+                await app(scope, receive, send_noting_status)
+            finally:
+                fields = cast(dict[str, Any], scope)
+                if status is not None and not fields.get(_COUNTED):
+                    labels: dict[str, str | int | float] = {
+                        "method": scope["method"],
+                        "path": fields.get("path_template") or NO_ROUTE,
+                        "status_code": status,
+                        "app_name": config.app_name,
+                    }
+                    values = list(labels.values())
+                    metrics.request_count(labels).labels(*values).inc()
+                    seconds = time.perf_counter() - started
+                    metrics.request_time(labels).labels(*values).observe(seconds)
+
+        return middleware
+
+    return wrap
+
+
+def _patterns(exclude: str | list[str] | None) -> list[str]:
+    if exclude is None:
+        return []
+    return [exclude] if isinstance(exclude, str) else list(exclude)
+
+
+async def _nothing(scope: Scope, receive: Receive, send: Send) -> None:
+    """The app behind the middleware `count_unseen` takes its metrics from (never run)."""
 
 
 MIGRATIONS_PENDING = Gauge(

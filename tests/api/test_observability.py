@@ -65,6 +65,33 @@ async def test_metrics_count_requests_by_route_and_status_and_report_the_databas
     assert "/metrics" not in {m for m in re.findall(r'path="([^"]*)"', text)}
 
 
+async def test_answers_before_any_route_runs_are_counted_too(client: Client) -> None:
+    """A token refused by the JWT middleware (401) and a path no route takes (404) come
+    before Litestar's Prometheus middleware: they are counted in the same series, once,
+    the unknown path under `(no route)`, never as itself."""
+    before = (await client.get("/metrics")).text
+    assert (await client.get("/v1/me")).status_code == 401
+    assert (
+        await client.get("/v1/me", headers={"Authorization": "Bearer x.y.z"})
+    ).status_code == 401
+    made_up = "/v1/made-up-path-7d1f"
+    assert (await client.get(made_up)).status_code == 404
+    assert (await client.get("/v1/me", headers=auth("counted-once"))).status_code == 404
+    client.app.state.metrics_page.expire()
+    text = (await client.get("/metrics")).text
+
+    def grew(**labels: str) -> float:
+        now = _sample(text, "profiles_requests_total", method="GET", **labels) or 0
+        return now - (_sample(before, "profiles_requests_total", method="GET", **labels) or 0)
+
+    assert grew(path="/v1/me", status_code="401") == 2
+    assert grew(path="(no route)", status_code="404") == 1
+    assert grew(path="/v1/me", status_code="404") == 1  # counted by Litestar's, not twice
+    assert made_up not in text
+    timed = {"method": "GET", "path": "/v1/me", "status_code": "401"}
+    assert _sample(text, "profiles_request_duration_seconds_count", **timed)
+
+
 async def test_a_request_id_is_echoed_or_made_and_is_in_the_logs(
     client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
