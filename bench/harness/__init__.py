@@ -6,6 +6,8 @@
 - `server`: the embedded database (SecantusDB) in a temporary directory;
 - `processes`: `profiles serve` and other `profiles` commands as child processes, and
   what `/proc` says about a process (children, memory, CPU time);
+- `command_times`: a client's database time by kind of command (reads, writes, index
+  builds, commits), as the client timed each command;
 - `tokens`: HS256 bearer tokens, as the identity provider signs them;
 - `accounts`: accounts with profiles, made through the service's HTTP API;
 - `slices`: concurrent HTTP clients for a slice of time, and what they measured;
