@@ -14,9 +14,9 @@ import time
 from typing import Any, cast
 
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
-from api.observability import request_id_of
+from api.observability import Answer, request_id_of
 from api.tracing import server_span
 
 logger = logging.getLogger("profiles.access")
@@ -31,18 +31,11 @@ def access_log(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         started = time.perf_counter()
-        status: int | None = None
-
-        async def send_noting_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        answer = Answer(send)
         try:
-            await app(scope, receive, send_noting_status)
+            await app(scope, receive, answer.send)
         finally:
-            log_request(scope, status, (time.perf_counter() - started) * 1000)
+            log_request(scope, answer.status, (time.perf_counter() - started) * 1000)
 
     return middleware
 

@@ -82,6 +82,21 @@ async def echo_request_id(message: Message, scope: Scope) -> None:
         MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id_of(scope)
 
 
+class Answer:
+    """The answer to a request, as it goes out through `send`: its status, once sent."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.status: int | None = None
+        """None until the answer starts (and for good when the client left before)."""
+
+    async def send(self, message: Message) -> None:
+        """The server's `send`, noting the status."""
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        await self._send(message)
+
+
 _COUNTED = "profiles_counted"
 NO_ROUTE = "(no route)"
 """The `path` of a request no route took (never the raw path: any client could make up
@@ -122,23 +137,16 @@ def count_unseen(config: PrometheusConfig) -> Callable[[ASGIApp], ASGIApp]:
                 await app(scope, receive, send)
                 return
             started = time.perf_counter()
-            status: int | None = None
-
-            async def send_noting_status(message: Message) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                await send(message)
-
+            answer = Answer(send)
             try:
-                await app(scope, receive, send_noting_status)
+                await app(scope, receive, answer.send)
             finally:
                 fields = cast(dict[str, Any], scope)
-                if status is not None and not fields.get(_COUNTED):
+                if answer.status is not None and not fields.get(_COUNTED):
                     labels: dict[str, str | int | float] = {
                         "method": scope["method"],
                         "path": fields.get("path_template") or NO_ROUTE,
-                        "status_code": status,
+                        "status_code": answer.status,
                         "app_name": config.app_name,
                     }
                     values = list(labels.values())
