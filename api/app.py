@@ -125,13 +125,15 @@ def create_app(
         lifespan=[database_lifespan],
         on_app_init=[auth.on_app_init],
         # outermost first (Litestar puts the JWT middleware before all of these; the
-        # request's own context, its request id and access log wrap everything, below):
-        # metrics of every answer (429 and 503 included), the rate limit refusing before
-        # any other work, then the request's deadline and the cancellation of abandoned
-        # reads around everything that reads the database
+        # request's own context, its request id, the count of answers Litestar's
+        # Prometheus middleware does not see and the access log wrap everything, below):
+        # the rate limit refusing before any other work (its 429 is an exception, which
+        # that middleware, around it, would count as a 200), the metrics of every answer
+        # after it, then the request's deadline and the cancellation of abandoned reads
+        # around everything that reads the database
         middleware=[
-            prometheus.middleware,
             *([] if rate_limit is None else [rate_limit.middleware]),
+            prometheus.middleware,
             request_deadline(settings.request_timeout_ms / 1000),
         ],
         before_send=[

@@ -7,9 +7,10 @@ response, errors included.
 
 Metrics: Litestar's Prometheus middleware counts requests and times them by method, route
 template and status (`profiles_requests_total`, `profiles_request_duration_seconds`, ...).
-It runs once a route is found, inside the JWT middleware: the answers it never sees (a
-token refused, 401; a path no route takes, 404 under the path `(no route)`) are counted
-in the same series by `count_unseen`, around everything;
+It runs once a route is found, inside the JWT middleware and the rate limit, and counts
+an exception raised by a middleware inside it as a 200: the answers it never sees (a
+token refused, 401; a read over the rate limit, 429; a path no route takes, 404 under the
+path `(no route)`) are counted in the same series by `count_unseen`, around everything;
 `/metrics` adds the migrations pending and applied and the time the database takes to
 answer a ping, measured at most every `METRICS_REFRESH_SECONDS` however often it is
 scraped; the page itself is rendered at most every `PAGE_SECONDS` (one rendering at a
@@ -125,8 +126,9 @@ def prometheus_config() -> PrometheusConfig:
 
 def count_unseen(config: PrometheusConfig) -> Callable[[ASGIApp], ASGIApp]:
     """ASGI middleware around everything Litestar does for a request: an answer the
-    Prometheus middleware of `config` did not count (the JWT middleware's 401, the
-    router's 404 and 405, which come before it) is counted and timed in its series, by
+    Prometheus middleware of `config` did not count (the JWT middleware's 401, the rate
+    limit's 429, the router's 404 and 405, which come before it) is counted and timed in
+    its series, by
     method, route template (`NO_ROUTE` when there is none) and status."""
     metrics = NotingPrometheusMiddleware(app=_nothing, config=config)
     excluded = [re.compile(pattern) for pattern in _patterns(config.exclude)]

@@ -80,3 +80,15 @@ def only_settings(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
         if name.startswith("PROFILES_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("PROFILES_DATA_DIR", str(data_dir))
+
+
+def metric_sample(text: str, name: str, **labels: str) -> float | None:
+    """The value, in a `/metrics` page, of the series `name` whose labels include
+    `labels`, if any."""
+    for line in text.splitlines():
+        if not line.startswith(name + "{") and line.split(" ")[0] != name:
+            continue
+        series, value = line.rsplit(" ", 1)
+        if all(f'{key}="{wanted}"' in series for key, wanted in labels.items()):
+            return float(value)
+    return None

@@ -16,18 +16,7 @@ from service.platform.config import Settings
 from service.platform.db import Database
 from service.platform.logs import JsonFormatter, RequestIdFilter, make_handler
 from tests.api.deadline_helpers import CommandRecorder
-from tests.helpers import EXPECTED_MIGRATIONS, Client, auth, onboard, token
-
-
-def _sample(text: str, name: str, **labels: str) -> float | None:
-    """The value of the series `name` whose labels include `labels`, if any."""
-    for line in text.splitlines():
-        if not line.startswith(name + "{") and line.split(" ")[0] != name:
-            continue
-        series, value = line.rsplit(" ", 1)
-        if all(f'{key}="{wanted}"' in series for key, wanted in labels.items()):
-            return float(value)
-    return None
+from tests.helpers import EXPECTED_MIGRATIONS, Client, auth, metric_sample, onboard, token
 
 
 async def test_metrics_count_requests_by_route_and_status_and_report_the_database(
@@ -50,18 +39,18 @@ async def test_metrics_count_requests_by_route_and_status_and_report_the_databas
     text = response.text
     route = "/v1/dancers/{profile_id}"
     ok = {"path": route, "status_code": "200", "method": "GET"}
-    grew = (_sample(text, "profiles_requests_total", **ok) or 0) - (
-        _sample(before, "profiles_requests_total", **ok) or 0
+    grew = (metric_sample(text, "profiles_requests_total", **ok) or 0) - (
+        metric_sample(before, "profiles_requests_total", **ok) or 0
     )
     assert grew == 3
-    assert _sample(text, "profiles_requests_total", path=route, status_code="404") is not None
-    assert _sample(text, "profiles_request_duration_seconds_count", **ok) is not None
-    assert _sample(text, "profiles_migrations_pending") == 0
-    applied = _sample(text, "profiles_migrations_applied")
+    assert metric_sample(text, "profiles_requests_total", path=route, status_code="404") is not None
+    assert metric_sample(text, "profiles_request_duration_seconds_count", **ok) is not None
+    assert metric_sample(text, "profiles_migrations_pending") == 0
+    applied = metric_sample(text, "profiles_migrations_applied")
     assert applied is not None and applied >= 7
-    ping = _sample(text, "profiles_database_ping_seconds")
+    ping = metric_sample(text, "profiles_database_ping_seconds")
     assert ping is not None and 0 < ping < 5
-    assert _sample(text, "profiles_database_up") == 1
+    assert metric_sample(text, "profiles_database_up") == 1
     assert "/metrics" not in {m for m in re.findall(r'path="([^"]*)"', text)}
 
 
@@ -81,15 +70,15 @@ async def test_answers_before_any_route_runs_are_counted_too(client: Client) -> 
     text = (await client.get("/metrics")).text
 
     def grew(**labels: str) -> float:
-        now = _sample(text, "profiles_requests_total", method="GET", **labels) or 0
-        return now - (_sample(before, "profiles_requests_total", method="GET", **labels) or 0)
+        now = metric_sample(text, "profiles_requests_total", method="GET", **labels) or 0
+        return now - (metric_sample(before, "profiles_requests_total", method="GET", **labels) or 0)
 
     assert grew(path="/v1/me", status_code="401") == 2
     assert grew(path="(no route)", status_code="404") == 1
     assert grew(path="/v1/me", status_code="404") == 1  # counted by Litestar's, not twice
     assert made_up not in text
     timed = {"method": "GET", "path": "/v1/me", "status_code": "401"}
-    assert _sample(text, "profiles_request_duration_seconds_count", **timed)
+    assert metric_sample(text, "profiles_request_duration_seconds_count", **timed)
 
 
 async def test_a_request_id_is_echoed_or_made_and_is_in_the_logs(

@@ -13,7 +13,7 @@ from api.app import create_app
 from api.rate_limit import TokenBuckets, rate_limit_config
 from service.platform.config import Settings
 from service.platform.db import Database
-from tests.helpers import EXPECTED_MIGRATIONS, auth
+from tests.helpers import EXPECTED_MIGRATIONS, auth, metric_sample
 
 PATH = "/v1/dance-styles"
 PROFILE_BY_ID = "/v1/dancers/000000000000000000000000"  # a read, not a search (404 here)
@@ -239,3 +239,22 @@ def test_a_cost_above_the_burst_is_capped_at_the_burst() -> None:
 
     assert buckets.take("a", 100.0, cost=2.0) == (0.0, 0.0)  # a full bucket lets it pass
     assert buckets.take("a", 100.0, cost=2.0) == pytest.approx((1.0, 0.0))
+
+
+async def test_the_request_metrics_count_a_429_as_a_429(
+    limited: AsyncTestClient[Litestar],
+) -> None:
+    """The rate limit refuses by raising: a middleware around it would count the refusal
+    as a 200 (Litestar's Prometheus middleware does); it is counted as what it answered."""
+    before = (await limited.get("/metrics")).text
+    statuses = [(await limited.get(PATH, headers=auth("counted"))).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    limited.app.state.metrics_page.expire()
+    text = (await limited.get("/metrics")).text
+
+    def grew(status: str) -> float:
+        labels = {"method": "GET", "path": PATH, "status_code": status}
+        now = metric_sample(text, "profiles_requests_total", **labels) or 0
+        return now - (metric_sample(before, "profiles_requests_total", **labels) or 0)
+
+    assert (grew("200"), grew("429")) == (3, 2)
