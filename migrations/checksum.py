@@ -29,9 +29,8 @@ with. Left out of the digest: a change to them changes how a script runs, not wh
 writes."""
 
 
-def script_checksum(source: str) -> str:
-    """SHA-256 of the script's abstract syntax tree (positions excluded)."""
-    tree = ast.parse(source)
+def _tree_checksum(tree: ast.Module) -> str:
+    """SHA-256 of an abstract syntax tree (positions excluded)."""
     return hashlib.sha256(ast.dump(tree, include_attributes=False).encode()).hexdigest()
 
 
@@ -64,13 +63,13 @@ def parsed(path: Path) -> _Parsed:
     if known is not None and known[0] == stamp:
         return known[1]
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    checksum = hashlib.sha256(ast.dump(tree, include_attributes=False).encode()).hexdigest()
-    _parsed[path] = (stamp, _Parsed(tree, checksum))
+    _parsed[path] = (stamp, _Parsed(tree, _tree_checksum(tree)))
     return _parsed[path][1]
 
 
 def file_checksum(path: Path) -> str:
-    """`script_checksum` of the file at `path` (remembered as `parsed` says)."""
+    """The checksum of the syntax tree of the file at `path` (remembered as `parsed`
+    says)."""
     return parsed(path).checksum
 
 

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from pymongo import AsyncMongoClient
 from pymongo.errors import InvalidURI, PyMongoError
 from pymongo.uri_parser import parse_uri
 
@@ -20,6 +19,7 @@ from migrations.context import server_has_transactions
 from service.cli.errors import CommandError
 from service.platform.config import Settings
 from service.platform.embedded import JoinedDatabase, open_embedded
+from service.platform.probe import server_reply
 
 logger = logging.getLogger("profiles")
 
@@ -95,7 +95,7 @@ def check_database(url: str, timeout_ms: int, *, transactions: bool = True) -> N
     except (InvalidURI, ValueError) as error:
         raise CommandError(f"PROFILES_MONGODB_URL is not a MongoDB URL: {error}") from error
     try:
-        hello = asyncio.run(_hello(url, timeout_ms))
+        hello = asyncio.run(server_reply(url, "hello", timeout_ms))
     except PyMongoError as error:
         raise CommandError(
             f"cannot reach the database at {hosts} within {timeout_ms} ms ({type(error).__name__})"
@@ -105,19 +105,6 @@ def check_database(url: str, timeout_ms: int, *, transactions: bool = True) -> N
             f"the database at {hosts} runs no transactions (a standalone server): the service"
             " needs a replica set or a sharded cluster (a one-node replica set will do)"
         )
-
-
-async def _hello(url: str, timeout_ms: int) -> dict[str, object]:
-    """The server's `hello`, through the async client every command uses: the sync one
-    leaves monitor threads that the interpreter waits for at exit (up to half a second
-    added to every command)."""
-    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
-        url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
-    )
-    try:
-        return await client.admin.command("hello")
-    finally:
-        await client.close()
 
 
 def run_database(settings: Settings, port: int) -> None:

@@ -23,7 +23,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 from pymongo.uri_parser import parse_uri
 
@@ -32,6 +31,7 @@ from service.platform.data_directory import (
     DataDirectoryOwner,
     end_stale_databases,
 )
+from service.platform.probe import server_reply
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -57,11 +57,9 @@ def free_port() -> int:
 
 
 def answers(url: str, timeout_ms: int = 300) -> bool:
-    """True when the server at `url` answers `ping` within `timeout_ms`. Asked through
-    the async client, in a thread of its own (so any caller may ask, one running an
-    event loop too): the sync client leaves monitor threads behind, which the
-    interpreter waits for at exit (up to half a second of every command that joins an
-    embedded database)."""
+    """True when the server at `url` answers `ping` within `timeout_ms`
+    (`service.platform.probe`), asked in a thread of its own, so that any caller may
+    ask, one running an event loop too."""
     answered: list[bool] = []
 
     def probe() -> None:
@@ -74,28 +72,19 @@ def answers(url: str, timeout_ms: int = 300) -> bool:
 
 
 async def _pings(url: str, timeout_ms: int) -> bool:
-    # one connection, the monitor's, there before the ping is sent (server selection
-    # waits for its `hello`) and idle when the client closes: no round-trip monitor
-    # (`poll`), and nothing at all while the port takes no connection (a client closed
-    # while its monitor connects leaves the socket to the garbage collector)
+    # nothing at all while the port takes no connection (a client closed while its
+    # monitor connects leaves the socket to the garbage collector, and this is asked
+    # every 0.1 s while the database starts)
     host, port = parse_uri(url)["nodelist"][0]
     try:
         socket.create_connection((host, port), timeout=timeout_ms / 1000).close()
     except OSError:
         return False
-    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
-        url,
-        serverSelectionTimeoutMS=timeout_ms,
-        connectTimeoutMS=timeout_ms,
-        serverMonitoringMode="poll",
-    )
     try:
-        await client.admin.command("ping")
-        return True
+        await server_reply(url, "ping", timeout_ms)
     except PyMongoError:
         return False
-    finally:
-        await client.close()
+    return True
 
 
 FAILURES_BEFORE_DEAD = 3
@@ -341,10 +330,6 @@ class JoinedDatabase:
     def __init__(self, url: str, owner_pid: int | None) -> None:
         self.url = url
         self.owner_pid = owner_pid
-
-    def answers(self) -> bool:
-        """True while the owner's database answers."""
-        return answers(self.url)
 
 
 def open_embedded(
